@@ -1,0 +1,233 @@
+"""Rubric coverage: every term of a rubric in one Aho–Corasick automaton.
+
+A rubric is compiled once per version (keyed by ``Rubric.fingerprint()``):
+every alternative of every term group is normalised and added to one
+automaton whose payload says which (point, group) pairs it serves. One pass
+over the normalised answer yields every occurrence; each point then picks,
+for each of its groups, one occurrence such that no two groups of the point
+use overlapping text or the same phrase — a phrase counts once per point,
+and repeating it earns nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from threading import Lock
+from typing import NamedTuple
+
+import ahocorasick
+
+from .normalize import Normalized, normalize, normalize_term
+from .spec import Point, Rubric
+
+FULL_AT = 0.8  # tiered: full credit from this coverage (采分点 "about 80%")
+HALF_AT = 0.4  # tiered: half credit from this coverage
+MAX_SPANS = 50  # occurrences kept per group for highlighting
+_EPS = 1e-9
+
+
+class Occurrence(NamedTuple):
+    """One occurrence of a term alternative in the normalised text."""
+
+    start: int  # normalised offsets, end exclusive
+    end: int
+    term: str  # the alternative as written in the rubric
+    group: int
+    point: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHit:
+    """The occurrence chosen for a group, plus the group's occurrences (capped)."""
+
+    group: int
+    chosen: Occurrence
+    all: tuple[Occurrence, ...]
+    count: int  # every occurrence of the group, uncapped
+
+
+@dataclass(frozen=True, slots=True)
+class PointCoverage:
+    point: Point
+    found: tuple[GroupHit, ...]
+    missing: tuple[int, ...]  # indices of groups not found
+
+    @property
+    def coverage(self) -> float:
+        return min(1.0, len(self.found) / self.point.required)
+
+
+# by point index: by group index: occurrences in text order
+Occurrences = list[dict[int, list[Occurrence]]]
+
+
+class CompiledRubric:
+    """A rubric's automaton plus the bookkeeping to read its hits."""
+
+    def __init__(self, rubric: Rubric):
+        self.rubric = rubric
+        self.fingerprint = ""  # set by compile_rubric
+        self.points = rubric.points
+        targets: dict[str, list[tuple[int, int, str]]] = {}
+        for p_idx, point in enumerate(rubric.points):
+            for g_idx, group in enumerate(point.groups):
+                for alt in group:
+                    norm = normalize_term(alt)
+                    if not norm:
+                        continue
+                    entry = targets.setdefault(norm, [])
+                    if not any(t[0] == p_idx and t[1] == g_idx for t in entry):
+                        entry.append((p_idx, g_idx, alt))
+        self.terms = tuple(targets)  # normalised alternatives (the naive benchmark uses them)
+        self.max_term = max((len(t) for t in targets), default=0)
+        self.automaton = ahocorasick.Automaton()
+        for norm, entry in targets.items():
+            self.automaton.add_word(norm, (len(norm), tuple(entry)))
+        self.empty = not targets
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def occurrences(self, norm: str) -> Occurrences:
+        """Every occurrence of every alternative, by point and group, in text order."""
+        by_point: Occurrences = [{} for _ in self.points]
+        if self.empty or not norm:
+            return by_point
+        for end, (length, entry) in self.automaton.iter(norm):
+            start = end + 1 - length
+            for p_idx, g_idx, alt in entry:
+                groups = by_point[p_idx]
+                occ = Occurrence(start, end + 1, alt, g_idx, p_idx)
+                if g_idx in groups:
+                    groups[g_idx].append(occ)
+                else:
+                    groups[g_idx] = [occ]
+        return by_point
+
+    def assign(
+        self, norm: str, by_point: Occurrences, keep: Callable[[Occurrence], bool] | None = None
+    ) -> list[PointCoverage]:
+        """Pick one occurrence per group, per point: no overlaps, no phrase twice.
+
+        ``keep`` filters occurrences first (anti-gaming: text that does not count).
+        """
+        out = []
+        for point, groups in zip(self.points, by_point, strict=True):
+            if keep is not None:
+                groups = {g: kept for g, occs in groups.items() if (kept := [o for o in occs if keep(o)])}
+            out.append(_assign_point(point, groups, norm, self.max_term))
+        return out
+
+
+def _assign_point(
+    point: Point, groups: dict[int, list[Occurrence]], norm: str, max_term: int
+) -> PointCoverage:
+    if not groups:
+        return PointCoverage(point, (), tuple(range(len(point.groups))))
+    capped = {g: occs[:MAX_SPANS] for g, occs in groups.items()}
+    phrase_of = _phrases(capped, max_term) if len(capped) > 1 else {}
+    used_phrases: set[str] = set()
+    used_spans: list[tuple[int, int]] = []
+    found: list[GroupHit] = []
+    # groups with the fewest candidates choose first
+    for g_idx in sorted(capped, key=lambda g: (len(groups[g]), g)):
+        for occ in capped[g_idx]:
+            s, e = phrase_of.get((occ.start, occ.end), (occ.start, occ.end))
+            if any(s < ue and us < e for us, ue in used_spans):
+                continue
+            phrase = norm[s:e]
+            if phrase in used_phrases:
+                continue
+            used_phrases.add(phrase)
+            used_spans.append((s, e))
+            found.append(GroupHit(g_idx, occ, tuple(capped[g_idx]), len(groups[g_idx])))
+            break
+    found.sort(key=lambda h: h.group)
+    have = {h.group for h in found}
+    missing = tuple(g for g in range(len(point.groups)) if g not in have)
+    return PointCoverage(point, tuple(found), missing)
+
+
+def _phrases(
+    groups: dict[int, list[Occurrence]], max_term: int
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """For each span, the longest span of this point containing it (its phrase)."""
+    spans = sorted({(o.start, o.end) for occs in groups.values() for o in occs})
+    starts = [s for s, _ in spans]
+    out = {}
+    for s, e in spans:
+        best = (s, e)
+        for i in range(bisect_left(starts, e - max_term), bisect_right(starts, s)):
+            s2, e2 = spans[i]
+            if e2 >= e and e2 - s2 > best[1] - best[0]:
+                best = (s2, e2)
+        out[(s, e)] = best
+    return out
+
+
+def credit(coverage: float, mode: str) -> float:
+    """Share of a point's weight earned at this coverage."""
+    if mode == "proportional":
+        return coverage
+    if coverage >= FULL_AT - _EPS:
+        return 1.0
+    if coverage >= HALF_AT - _EPS:
+        return 0.5
+    return 0.0
+
+
+# -- compiled-rubric cache: one automaton per rubric version --------------
+
+_CACHE: OrderedDict[str, CompiledRubric] = OrderedDict()
+_CACHE_SIZE = 128
+_LOCK = Lock()
+
+
+@lru_cache(maxsize=512)
+def _fingerprint(rubric: Rubric) -> str:
+    return rubric.fingerprint()
+
+
+def compile_rubric(rubric: Rubric) -> CompiledRubric:
+    """The compiled form of ``rubric``, built once per ``Rubric.fingerprint()``."""
+    try:
+        fp = _fingerprint(rubric)
+    except TypeError:  # built with lists somewhere: unhashable, so not memoised
+        fp = rubric.fingerprint()
+    with _LOCK:
+        compiled = _CACHE.get(fp)
+        if compiled is not None:
+            _CACHE.move_to_end(fp)
+            return compiled
+    compiled = CompiledRubric(rubric)
+    compiled.fingerprint = fp
+    with _LOCK:
+        _CACHE[fp] = compiled
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return compiled
+
+
+def cache_info() -> dict[str, int]:
+    return {"compiled": len(_CACHE), "fingerprints": _fingerprint.cache_info().currsize}
+
+
+def point_coverage(rubric: Rubric, text: str | Normalized) -> list[PointCoverage]:
+    compiled = compile_rubric(rubric)
+    norm = text if isinstance(text, Normalized) else normalize(text)
+    return compiled.assign(norm.text, compiled.occurrences(norm.text))
+
+
+def coverage_of(rubric: Rubric, text: str) -> float:
+    """Covered share of the rubric's content weight, 0–1 (Σ weight·coverage / Σ weight).
+
+    Cheap: no format, length or anti-gaming checks. Used by ``bank check``.
+    """
+    covered = point_coverage(rubric, text)
+    total = sum(max(c.point.weight, 0.0) for c in covered)
+    if total <= 0:
+        return 0.0
+    return sum(max(c.point.weight, 0.0) * c.coverage for c in covered) / total

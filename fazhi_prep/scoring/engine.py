@@ -1,0 +1,341 @@
+"""score(question, text): everything put together.
+
+Total = content + format + length − deductions, clamped to 0–100, where
+
+* content: per point, its share of ``parts.content`` (by weight) times its
+  credit — tiered (≥80% of the needed groups: full, 40–80%: half) or
+  proportional, as the rubric says;
+* format: ``parts.format`` times the weight share of elements found;
+* length: ``parts.length``, scaled down when far too short, minus the
+  over-limit deduction (what exceeds the length part is a deduction);
+* deductions: anti-gaming (the content marks that flagged text earned),
+  relevance (format and length marks scale down for a text that is not
+  about the subject — see relevance.py — so an off-topic text in the right
+  format scores low), the over-limit excess, and 常见错误
+  (``question.error_deduction`` each).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .copying import check_copied
+from .counting import char_count
+from .coverage import CompiledRubric, Occurrence, Occurrences, PointCoverage, compile_rubric, credit
+from .errors import find_errors
+from .explain import explain
+from .format_check import check_format
+from .gaming import GamingCheck
+from .length import LengthCheck, check_length
+from .normalize import Normalized, normalize, normalize_term
+from .relevance import relevance
+from .result import (
+    FLAG_NAMES,
+    Breakdown,
+    Deduction,
+    ErrorResult,
+    Flag,
+    FormatResult,
+    Hit,
+    LengthResult,
+    PointResult,
+    Result,
+)
+from .spec import Question
+from .stuffing import check_stuffing
+
+
+def _r(x: float) -> float:
+    return round(x + 0.0, 2)
+
+
+def _r4(x: float) -> float:
+    return round(x + 0.0, 4)
+
+
+class _Excluder:
+    """Does an occurrence overlap any excluded (flagged) normalised span?"""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = _merge(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def keep(self, occ: Occurrence) -> bool:
+        i = bisect_right(self.starts, occ.end - 1) - 1
+        return i < 0 or self.spans[i][1] <= occ.start
+
+    def outside(self, text: str) -> str:
+        """``text`` without the excluded spans."""
+        parts, pos = [], 0
+        for a, b in self.spans:
+            parts.append(text[pos:a])
+            pos = b
+        parts.append(text[pos:])
+        return "".join(parts)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _content(covs: list[PointCoverage], mode: str, part: float) -> tuple[float, float, list[float]]:
+    """(marks, weighted coverage 0–1, each point's maximum)."""
+    total_w = sum(max(c.point.weight, 0.0) for c in covs)
+    if total_w <= 0:
+        return 0.0, 0.0, [0.0] * len(covs)
+    maxes = [part * max(c.point.weight, 0.0) / total_w for c in covs]
+    earned = sum(m * credit(c.coverage, mode) for m, c in zip(maxes, covs, strict=True))
+    coverage = sum(max(c.point.weight, 0.0) * c.coverage for c in covs) / total_w
+    return earned, coverage, maxes
+
+
+@dataclass
+class _Gaming:
+    counted: list[PointCoverage]
+    content: float  # content marks after exclusions
+    coverage: float  # weighted coverage after exclusions
+    excluder: _Excluder | None
+    flags: list[Flag] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)
+
+
+def _anti_gaming(
+    question: Question,
+    norm: Normalized,
+    compiled: CompiledRubric,
+    by_point: Occurrences,
+    raw: list[PointCoverage],
+    as_model: bool,
+) -> _Gaming:
+    """Flag 堆砌 and 照抄; the flagged text's terms stop counting."""
+    rubric = question.rubric
+    content, coverage, _ = _content(raw, rubric.scoring, rubric.parts.content)
+    out = _Gaming(raw, content, coverage, None)
+    term_spans = [(o.start, o.end) for groups in by_point for occs in groups.values() for o in occs]
+    checks: tuple[tuple[str, GamingCheck], ...] = (
+        ("keyword_stuffing", check_stuffing(norm, term_spans)),
+        (
+            "copied_material",
+            check_copied(norm, question.materials, () if as_model else tuple(question.model_answers)),
+        ),
+    )
+    excluded: list[tuple[int, int]] = []
+    for name, check in checks:
+        if not check.flagged:
+            continue
+        excluded += check.spans
+        out.excluder = _Excluder(excluded)
+        out.counted = compiled.assign(norm.text, by_point, out.excluder.keep)
+        after, out.coverage, _ = _content(out.counted, rubric.scoring, rubric.parts.content)
+        lost = _r(max(0.0, out.content - after))
+        out.content = after
+        spans = [norm.span(a, b) for a, b in check.spans]
+        out.flags.append(Flag(name, check.reason, lost, spans, dict(check.detail)))
+        out.deductions.append(Deduction(name, lost, check.reason))
+    return out
+
+
+def _point_results(
+    norm: Normalized,
+    raw: list[PointCoverage],
+    counted: list[PointCoverage],
+    maxes: list[float],
+    mode: str,
+    flagged: bool,
+) -> list[PointResult]:
+    out = []
+    for cov, cnt, mx in zip(raw, counted, maxes, strict=True):
+        point = cov.point
+        counted_groups = {gh.group for gh in cnt.found}
+        hits = []
+        for gh in cov.found:
+            a, b = norm.span(gh.chosen.start, gh.chosen.end)
+            hits.append(
+                Hit(
+                    group=gh.group,
+                    term=gh.chosen.term,
+                    text=norm.original[a:b],
+                    span=(a, b),
+                    count=gh.count,
+                    spans=[norm.span(o.start, o.end) for o in gh.all],
+                    counted=not flagged or gh.group in counted_groups,
+                )
+            )
+        have = {gh.group for gh in cov.found}
+        cr = credit(cov.coverage, mode)
+        out.append(
+            PointResult(
+                key=point.key,
+                label=point.label,
+                weight=point.weight,
+                source=point.source,
+                area=point.area,
+                groups=len(point.groups),
+                required=point.required,
+                found=len(cov.found),
+                coverage=_r4(cov.coverage),
+                counted_coverage=_r4(cnt.coverage),
+                credit=cr,
+                earned=_r(mx * cr),
+                counted_earned=_r(mx * credit(cnt.coverage, mode)),
+                max=_r(mx),
+                hits=hits,
+                missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
+            )
+        )
+    return out
+
+
+def _format_results(question: Question, text: str) -> list[FormatResult]:
+    rules = question.rubric.format_rules
+    part = question.rubric.parts.format
+    total_w = sum(r.weight for r in rules)
+    out = []
+    for c in check_format(rules, text):
+        fmax = part * c.rule.weight / total_w if total_w else 0.0
+        out.append(
+            FormatResult(
+                key=c.rule.key,
+                label=c.rule.label,
+                ok=c.ok,
+                expect=c.rule.expect,
+                weight=c.rule.weight,
+                earned=_r(fmax if c.ok else 0.0),
+                max=_r(fmax),
+                span=c.span,
+            )
+        )
+    return out
+
+
+def _length_part(
+    question: Question, count: int
+) -> tuple[LengthCheck, float, list[Flag], list[Deduction]]:
+    """(check, length marks, flags, deductions beyond the length part)."""
+    part = question.rubric.parts.length
+    lc = check_length(count, question.limit_min, question.limit_max, question.length_rule)
+    earned = part * lc.earned_share
+    flags: list[Flag] = []
+    deductions: list[Deduction] = []
+    if lc.penalty:
+        taken = min(lc.penalty, earned)
+        earned -= taken
+        if lc.penalty > taken:
+            deductions.append(
+                Deduction("over_limit", _r(lc.penalty - taken), f"超字数扣分超出字数分的部分：{lc.reason}")
+            )
+    if lc.over_limit:
+        flags.append(Flag("over_limit", lc.reason, _r(lc.penalty)))
+    if lc.under_limit:
+        flags.append(Flag("under_limit", lc.reason, _r(part * (1 - lc.earned_share))))
+    return lc, earned, flags, deductions
+
+
+def _errors(question: Question, norm: Normalized) -> tuple[list[ErrorResult], list[Deduction]]:
+    per = question.error_deduction
+    hits = find_errors(question.common_errors, norm, normalize_term(question.prompt or ""))
+    errors = [
+        ErrorResult(
+            key=h.error.key,
+            kind=h.kind,
+            text=h.text,
+            span=(h.start, h.end),
+            right=h.error.right,
+            explain=h.error.explain,
+            missing=list(h.missing),
+            marks=_r(per),
+        )
+        for h in hits
+    ]
+    if not errors or per <= 0:
+        return errors, []
+    listed = "；".join(
+        f"“{e.text}”应为“{e.right}”" if e.kind == "wrong" else f"“{e.text}”不完整，应为“{e.right}”"
+        for e in errors
+    )
+    reason = f"常见错误{len(errors)}处，每处扣{per:g}分：{listed}。"
+    return errors, [Deduction("common_errors", _r(per * len(errors)), reason)]
+
+
+def score(question: Question, text: str, *, as_model: bool = False) -> Result:
+    """Score ``text`` as an answer to ``question``.
+
+    ``as_model``: the text is one of the question's model answers (``bank
+    check``): the model answers are then not used to detect copying.
+    """
+    text = text or ""
+    rubric = question.rubric
+    parts = rubric.parts
+    norm = normalize(text)
+    compiled = compile_rubric(rubric)
+
+    by_point = compiled.occurrences(norm.text)
+    raw = compiled.assign(norm.text, by_point)
+    content_raw, coverage_raw, maxes = _content(raw, rubric.scoring, parts.content)
+    gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model)
+    points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, bool(gaming.flags))
+
+    formats = _format_results(question, text)
+    format_earned = sum(f.earned for f in formats) if formats else parts.format
+    count = char_count(text)
+    lc, length_earned, length_flags, deductions = _length_part(question, count)
+    deductions = gaming.deductions + deductions
+
+    # format and length marks only for an answer on the subject, judged on the
+    # candidate's own (unflagged) text
+    if any(p.weight > 0 for p in rubric.points):
+        own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
+        gate, _ = relevance(gaming.coverage, own)
+        if gate < 1.0 and format_earned + length_earned > 0:
+            deductions.append(
+                Deduction(
+                    "relevance",
+                    _r((format_earned + length_earned) * (1 - gate)),
+                    f"内容要点只覆盖了{gaming.coverage:.0%}，法治政府建设方面的表述也很少，"
+                    f"答案与题目要求关联不够（疑似跑题），格式分和字数分按{gate:.0%}计。",
+                )
+            )
+
+    errors, error_deductions = _errors(question, norm)
+    deductions += error_deductions
+
+    total = _r(content_raw) + _r(format_earned) + _r(length_earned) - sum(d.marks for d in deductions)
+    total = _r(min(100.0, max(0.0, total)))
+    flags = sorted(gaming.flags + length_flags, key=lambda f: FLAG_NAMES.index(f.name))
+    result = Result(
+        question_id=question.id,
+        genre=question.genre,
+        scoring=rubric.scoring,
+        rubric_fingerprint=compiled.fingerprint,
+        char_count=count,
+        limit_min=question.limit_min,
+        limit_max=question.limit_max,
+        score=total,
+        coverage=_r4(coverage_raw),
+        counted_coverage=_r4(gaming.coverage),
+        points=points,
+        format=formats,
+        length=LengthResult(lc.rule_text, lc.reason, lc.over, lc.under, lc.floor, lc.soft_floor),
+        flags=flags,
+        errors=errors,
+        breakdown=Breakdown(
+            content=_r(content_raw),
+            content_max=_r(parts.content),
+            format=_r(format_earned),
+            format_max=_r(parts.format),
+            length=_r(length_earned),
+            length_max=_r(parts.length),
+            deductions=deductions,
+            total=total,
+        ),
+        explanation=[],
+    )
+    result.explanation = explain(result)
+    return result

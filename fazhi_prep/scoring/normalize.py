@@ -1,0 +1,160 @@
+"""Normalisation for matching, with a map back to the original text.
+
+Matching ignores punctuation, symbols, whitespace and full/half-width
+differences: every character is NFKC-normalised on its own, ASCII is
+lower-cased, and whatever is then punctuation (P*), a symbol (S*), a
+separator (Z*) or a control/format character (C*) is dropped. What remains
+is the *normalised text*; ``positions[i]`` is the index in the original text
+of the character that produced normalised character ``i``, so a hit at
+normalised ``[a, b)`` is highlighted at original ``[positions[a],
+positions[b - 1] + 1)``.
+
+Speed: characters are classified once and remembered (CJK ideographs need
+no classification); the text is then processed with a few regular
+expressions rather than character by character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+from threading import Lock
+
+_DROP_CATEGORIES = ("P", "S", "Z", "C")
+
+
+def _normalise_char(ch: str) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        if unicodedata.category(c)[0] in _DROP_CATEGORIES:
+            continue
+        out.append(c.lower() if c.isascii() else c)
+    return "".join(out)
+
+
+def nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+class _Classes:
+    """What is known about every character seen so far (CJK ideographs are implicit)."""
+
+    def __init__(self) -> None:
+        self.lock = Lock()
+        self.table: dict[str, str] = {}  # char -> normalised form, for dropped/changed chars
+        self.nfkc: dict[str, str] = {}  # char -> NFKC form, where it differs (format checks)
+        self.known: set[str] = set()
+        self.dropped: set[str] = set()
+        self.changed: set[str] = set()  # kept, but normalised to one other character
+        self.expanding: set[str] = set()  # normalised to two or more characters
+        self._compile()
+
+    @staticmethod
+    def _cls(chars: set[str], negate: bool = False, extra: str = "") -> str:
+        body = extra + "".join(re.escape(c) for c in sorted(chars))
+        if negate:
+            return f"[^{body}]" if body else "[\\s\\S]"
+        return f"[{body}]" if body else "(?!)"
+
+    def _compile(self) -> None:
+        # CJK Unified Ideographs are kept as they are: never need learning
+        self.unknown_re = re.compile(self._cls(self.known, True, extra="\u4e00-\u9fff"))
+        self.drop_re = re.compile(self._cls(self.dropped) + "+")
+        self.keep_run_re = re.compile(self._cls(self.dropped, True) + "+")
+        self.change_re = re.compile(self._cls(self.changed))
+        self.expand_re = re.compile(self._cls(self.expanding))
+        self.nfkc_re = re.compile(self._cls(set(self.nfkc)))
+
+    def learn(self, text: str) -> None:
+        unknown = set(self.unknown_re.findall(text))
+        if not unknown:
+            return
+        with self.lock:
+            for ch in unknown - self.known:
+                norm = _normalise_char(ch)
+                if norm != ch:
+                    self.table[ch] = norm
+                if not norm:
+                    self.dropped.add(ch)
+                elif len(norm) > 1:
+                    self.expanding.add(ch)
+                elif norm != ch:
+                    self.changed.add(ch)
+                n = nfkc_char(ch)
+                if n != ch:
+                    self.nfkc[ch] = n
+                self.known.add(ch)
+            self._compile()
+
+
+_C = _Classes()
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the original index."""
+
+    original: str
+    text: str
+    positions: list[int]
+    # original spans of the runs of kept characters (the text's fragments between
+    # punctuation and spaces); empty when a character expands under NFKC
+    runs: tuple[tuple[int, int], ...] = ()
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of normalised ``[start, end)`` (end exclusive)."""
+        if end <= start:
+            pos = self.positions[start] if start < len(self.positions) else len(self.original)
+            return pos, pos
+        return self.positions[start], self.positions[end - 1] + 1
+
+    def excerpt(self, start: int, end: int) -> str:
+        a, b = self.span(start, end)
+        return self.original[a:b]
+
+
+def _map_change(m: re.Match[str]) -> str:
+    return _C.table[m.group()]
+
+
+def normalize(text: str) -> Normalized:
+    """Normalise ``text`` for matching; see the module docstring."""
+    c = _C
+    c.learn(text)
+    if c.expanding and c.expand_re.search(text):
+        return _normalize_slow(text)
+    runs = tuple(m.span() for m in c.keep_run_re.finditer(text))
+    positions = list(chain.from_iterable(range(a, b) for a, b in runs))
+    norm = c.drop_re.sub("", text)
+    if c.changed and c.change_re.search(norm):
+        norm = c.change_re.sub(_map_change, norm)
+    return Normalized(text, norm, positions, runs)
+
+
+def _normalize_slow(text: str) -> Normalized:
+    out: list[str] = []
+    positions: list[int] = []
+    table = _C.table
+    for i, ch in enumerate(text):
+        norm = table.get(ch, ch)
+        out.append(norm)
+        positions.extend([i] * len(norm))
+    return Normalized(text, "".join(out), positions)
+
+
+def nfkc(text: str) -> str:
+    """NFKC, character by character (the format checks' view of a line)."""
+    c = _C
+    c.learn(text)
+    if not c.nfkc or not c.nfkc_re.search(text):
+        return text
+    return c.nfkc_re.sub(lambda m: c.nfkc[m.group()], text)
+
+
+@lru_cache(maxsize=8192)
+def normalize_term(term: str) -> str:
+    """The normalised form of a rubric term, error phrase or pattern word."""
+    return normalize(term).text

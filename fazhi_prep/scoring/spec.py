@@ -1,0 +1,126 @@
+"""Plain data the scoring engine works on.
+
+The bank loader (files) and the web app (database rows) both build these
+objects, so the engine never sees YAML, SQLAlchemy or Flask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+ScoringMode = Literal["tiered", "proportional"]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One rubric 要点: covered when enough of its term groups appear.
+
+    ``groups`` is a tuple of term groups; each group is a tuple of
+    alternatives, any one of which counts as the group being present.
+    ``need`` is how many groups make full coverage (None: all of them).
+    """
+
+    key: str
+    label: str
+    weight: float
+    source: str
+    groups: tuple[tuple[str, ...], ...]
+    need: int | None = None
+    area: str | None = None
+
+    @property
+    def required(self) -> int:
+        return min(self.need or len(self.groups), len(self.groups)) or 1
+
+
+@dataclass(frozen=True)
+class FormatRule:
+    """One genre format element, checked by patterns on the answer's lines.
+
+    ``where``: ``title`` (first non-empty line), ``head`` (first three
+    non-empty lines), ``tail`` (last four non-empty lines) or ``body``
+    (any line). ``patterns`` are regular expressions matched against each
+    line after NFKC normalisation with whitespace removed; one match is
+    enough unless ``match_all`` asks for every pattern.
+    """
+
+    key: str
+    label: str
+    expect: str
+    where: Literal["title", "head", "tail", "body"]
+    patterns: tuple[str, ...]
+    weight: float = 1.0
+    match_all: bool = False
+
+
+@dataclass(frozen=True)
+class Parts:
+    """How 100 marks split between content, format and length."""
+
+    content: float = 70.0
+    format: float = 20.0
+    length: float = 10.0
+
+
+@dataclass(frozen=True)
+class Rubric:
+    points: tuple[Point, ...]
+    format_rules: tuple[FormatRule, ...] = ()
+    scoring: ScoringMode = "tiered"
+    parts: Parts = field(default_factory=Parts)
+
+    def fingerprint(self) -> str:
+        """Stable hash of everything that affects a score: a new one means a new version."""
+        payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CommonError:
+    """A wrong or outdated formulation (常见错误) and its correction.
+
+    ``unless`` lists phrases that, found in the answer or the question's
+    prompt, make the formulation legitimate (e.g. an answer that cites the
+    2015—2020 纲要 by name may quote its goal).
+    """
+
+    key: str
+    wrong: tuple[str, ...]
+    right: str
+    explain: str
+    unless: tuple[str, ...] = ()
+    # Optional, for "incomplete enumeration" errors (e.g. the 行政执法三项制度):
+    # each member is a tuple of alternatives; when at least two members are
+    # named with gaps of at most ``window`` normalised characters but not all
+    # of them, the enumeration is reported as incomplete.
+    members: tuple[tuple[str, ...], ...] = ()
+    window: int = 12
+
+
+@dataclass(frozen=True)
+class LengthRule:
+    """Deduction for answers outside the limit (a tutor setting)."""
+
+    free_ratio: float = 0.05  # this share over the maximum costs nothing
+    per_chars: int = 10  # then one mark per this many 字 over
+    max_deduction: float = 10.0
+    soft_floor_ratio: float = 0.8  # under this share of N字 is a warning
+    short_ratio: float = 0.5  # under this share of N字 the length marks scale down
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    genre: str
+    limit_min: int | None
+    limit_max: int | None
+    rubric: Rubric
+    prompt: str = ""
+    materials: str = ""
+    model_answers: tuple[str, ...] = ()
+    common_errors: tuple[CommonError, ...] = ()
+    length_rule: LengthRule = field(default_factory=LengthRule)
+    error_deduction: float = 1.0  # marks per distinct common error

@@ -1,0 +1,155 @@
+"""keyword_stuffing (堆砌): see gaming.py for how it decides."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .gaming import GamingCheck
+from .normalize import Normalized
+from .stock import stock_mask
+
+BARE_COVER = 0.8
+SENTENCE_MIN = 8
+REPEAT_MIN = 4
+LIST_RUN = 6
+STUFFED_EVIDENCE = 3
+MIN_TEXT = 20  # shorter answers are too short to judge
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+
+
+def _fragments(norm: Normalized) -> list[tuple[int, int]]:
+    """Fragments (text between punctuation marks, spaces, line breaks) as normalised spans."""
+    positions = norm.positions
+    if not positions:
+        return []
+    spans: list[tuple[int, int]] = []
+    if norm.runs:  # fast path: each kept character maps to exactly one
+        done = 0
+        for a, b in norm.runs:
+            spans.append((done, done + b - a))
+            done += b - a
+        return spans
+    start = 0
+    for i in range(1, len(positions)):
+        if positions[i] - positions[i - 1] > 1:
+            spans.append((start, i))
+            start = i
+    spans.append((start, len(positions)))
+    return spans
+
+
+def repeated_share(text: str, frags: list[tuple[int, int]]) -> float:
+    """Share of ``text`` in fragments (of ``REPEAT_MIN``+ chars) that already occurred."""
+    seen: set[str] = set()
+    repeated = 0
+    for s, e in frags:
+        if e - s >= REPEAT_MIN:
+            frag = text[s:e]
+            if frag in seen:
+                repeated += e - s
+            else:
+                seen.add(frag)
+    return repeated / len(text) if text else 0.0
+
+
+def _sentences(norm: Normalized) -> int:
+    """Stretches between sentence marks / line breaks with ``SENTENCE_MIN``+ characters."""
+    positions = norm.positions
+    bounds = [bisect_left(positions, m.start()) for m in _SENTENCE_END.finditer(norm.original)]
+    bounds.append(len(positions))
+    count = 0
+    prev = 0
+    for b in bounds:
+        if b - prev >= SENTENCE_MIN:
+            count += 1
+        prev = b
+    return count
+
+
+def _list_runs(bare: list[bool]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of LIST_RUN+ consecutive True values."""
+    out = []
+    i = 0
+    n = len(bare)
+    while i < n:
+        if not bare[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and bare[j]:
+            j += 1
+        if j - i >= LIST_RUN:
+            out.append((i, j))
+        i = j
+    return out
+
+
+def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> GamingCheck:
+    text = norm.text
+    n = len(text)
+    if n < MIN_TEXT:
+        return GamingCheck(False, "")
+    cover = bytearray(n)
+    for s, e in term_spans:
+        cover[s:e] = b"\x01" * (e - s)
+    density = cover.count(1) / n
+    frags = _fragments(norm)
+    # an official enumeration (公众参与、专家论证……) is not a list of the writer's own
+    stock = stock_mask(text)
+    bare = [
+        cover[s:e].count(1) >= BARE_COVER * (e - s) and stock[s:e].count(1) < e - s
+        for s, e in frags
+    ]
+    mean_frag = n / len(frags)
+    per100 = _sentences(norm) * 100 / n
+    repeat = repeated_share(text, frags)
+
+    # list runs: LIST_RUN+ consecutive bare fragments
+    list_spans = [(frags[i][0], frags[j - 1][1]) for i, j in _list_runs(bare)]
+    list_chars = sum(e - s for s, e in list_spans)
+
+    bare_share = sum(e - s for (s, e), b in zip(frags, bare, strict=True) if b) / n
+    evidence = 0
+    evidence += 3 if bare_share >= 0.6 else 2 if bare_share >= 0.4 else 1 if bare_share >= 0.25 else 0
+    evidence += 3 if density >= 0.75 else 2 if density >= 0.6 else 1 if density >= 0.45 else 0
+    evidence += 1 if per100 < 1.0 else 0
+    evidence += 1 if mean_frag < 5 else 0
+    evidence += 3 if repeat >= 0.5 else 2 if repeat >= 0.4 else 1 if repeat >= 0.25 else 0
+    detail = {
+        "bare_share": round(bare_share, 3),
+        "density": round(density, 3),
+        "sentences_per_100": round(per100, 2),
+        "mean_fragment": round(mean_frag, 2),
+        "repeated": round(repeat, 3),
+    }
+
+    whole = evidence >= STUFFED_EVIDENCE
+    if not whole and not list_spans:
+        return GamingCheck(False, "", (), detail)
+    if whole:
+        spans = [(0, n)]
+        what = []
+        if bare_share >= 0.25:
+            what.append(f"{bare_share:.0%}的文字是孤立罗列的关键词")
+        if density >= 0.45:
+            what.append(f"评分关键词占全文的{density:.0%}")
+        if per100 < 1.0:
+            what.append("几乎没有完整的句子")
+        if mean_frag < 5:
+            what.append("多为零散的词语")
+        if repeat >= 0.25:
+            what.append(f"重复语句占{repeat:.0%}")
+        reason = (
+            "答案像是关键词堆砌（" + "，".join(what) + "）。"
+            "堆砌关键词的答案不计内容分；请把提法写进有内容的完整句子。"
+        )
+    else:
+        spans = list_spans
+        reason = (
+            f"有{len(list_spans)}处连续罗列关键词（共{list_chars}字），没有组织成句子，"
+            "这部分关键词不计分。"
+        )
+    detail["list_chars"] = list_chars
+    return GamingCheck(True, reason, tuple(sorted(spans)), detail)
