@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from .service import MARK_LABELS, MARKS, NOTE_MAX
+
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def _choices(pairs: list[tuple[str, str]]) -> list:
+    return [SelectChoice(v, label) for v, label in pairs] if SelectChoice else pairs
+
+
+class StartForm(FlaskForm):
+    """开始作答: starts the server's clock for this question."""
+
+    mode = RadioField(
+        "作答模式",
+        choices=_choices([("practice", "练习模式（到时后继续计时）"), ("exam", "考试模式（到时自动交卷）")]),
+        default="practice",
+        validators=[Optional()],
+    )
+    submit = SubmitField("开始作答")
+
+
+class AnswerForm(FlaskForm):
+    """The practice editor; posts to submit, or to save with the 保存草稿 button."""
+
+    # Length is checked by the service (字数 by the 方格纸 rule, with a clear message).
+    text = TextAreaField("作答区", render_kw={"spellcheck": "false", "lang": "zh-CN"})
+    submit = SubmitField("提交评分")
+    save = SubmitField("保存草稿")
+
+
+def self_mark_form(points: list[Any]) -> FlaskForm:
+    """One radio group (覆盖/部分/未覆盖) and an optional note per rubric point.
+
+    Built per attempt because every question has its own points; fields are
+    numbered in the points' order.
+    """
+
+    class SelfMarkForm(FlaskForm):
+        submit = SubmitField("保存自评")
+
+    choices = _choices([(m, MARK_LABELS[m]) for m in MARKS])
+    data = {}
+    for i, point in enumerate(points):
+        setattr(
+            SelfMarkForm,
+            f"mark_{i}",
+            RadioField(point.label, choices=choices, validators=[InputRequired("请为这个要点选择一项")]),
+        )
+        setattr(
+            SelfMarkForm,
+            f"note_{i}",
+            StringField("理由（可选）", validators=[Optional(), Length(max=NOTE_MAX, message=f"理由最多 {NOTE_MAX} 字")]),
+        )
+        data[f"mark_{i}"] = point.self_mark
+        data[f"note_{i}"] = point.self_note
+    # On a POST the submitted values replace these defaults (FlaskForm reads request.form).
+    form = SelfMarkForm(data=data)
+    form.point_fields = [(point, form[f"mark_{i}"], form[f"note_{i}"]) for i, point in enumerate(points)]
+    return form

@@ -1,0 +1,315 @@
+"""Practice routes: start, write (autosave), submit, result, self-marks, history.
+
+Drafts are addressed by question only, never by id: a candidate can only
+ever reach their own draft. Attempts are looked up through the owner check
+in the service (someone else's attempt is a 404).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, generate_csrf
+from sqlalchemy.exc import IntegrityError
+
+from .. import catalog
+from ..extensions import db, login_manager
+from . import bp, service
+from .forms import AnswerForm, StartForm, self_mark_form
+
+LAPSED = "登录已过期，请重新登录。你的内容已保存在本机浏览器中，登录后会自动恢复。"
+STALE = "页面已过期（安全校验失败）。你的内容没有丢失，请再提交一次。"
+
+
+def _display_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Asia/Shanghai"))
+
+
+def _max_answer() -> int:
+    return int(current_app.config["MAX_ANSWER_CHARS"])
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def practice_login_required(view):
+    """login_required that answers scripts with 401 JSON instead of a login page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            if _wants_json():
+                return jsonify(error="login", message=LAPSED, login_url=_login_url()), 401
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _login_url() -> str:
+    slug = (request.view_args or {}).get("slug")
+    target = url_for("practice.workspace", slug=slug) if slug else url_for("questions.index")
+    return url_for("auth.login", next=target)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error):
+    """A stale page or lapsed login: keep the candidate's text and say what to do."""
+    if _wants_json():
+        if not current_user.is_authenticated:
+            return jsonify(error="login", message=LAPSED, login_url=_login_url()), 401
+        return jsonify(error="csrf", message=STALE), 400
+    slug = (request.view_args or {}).get("slug")
+    if not current_user.is_authenticated:
+        flash("登录已过期，请重新登录后继续。已自动保存的草稿会恢复。", "info")
+        return redirect(_login_url())
+    if slug and request.endpoint in ("practice.submit", "practice.save"):
+        question = catalog.question_or_404(slug)
+        draft = service.get_draft(current_user.id, question)
+        if draft is not None:
+            form = AnswerForm(data={"text": request.form.get("text", "")})
+            return _render_workspace(question, draft, form, error=STALE, status=400)
+    return render_template("errors/error.html", code=400, message=STALE), 400
+
+
+@bp.app_template_filter("localtime")
+def localtime(moment, fmt: str = "%Y-%m-%d %H:%M"):
+    return moment.astimezone(_display_tz()).strftime(fmt) if moment else ""
+
+
+@bp.app_template_filter("duration")
+def duration(seconds: int) -> str:
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}小时{minutes}分"
+    return f"{minutes}分{secs:02d}秒"
+
+
+# -- writing ---------------------------------------------------------------
+
+
+@bp.route("/questions/<slug>/start", methods=["POST"])
+@login_required
+def start(slug: str):
+    """开始作答 / 再练一次: start the server's clock (an open draft keeps its clock)."""
+    question = catalog.question_or_404(slug)
+    form = StartForm()
+    form.validate()
+    try:
+        _, created = service.start_draft(current_user.id, question, exam_mode=form.mode.data == "exam")
+        db.session.commit()
+    except IntegrityError:  # a second tab started the same draft a moment earlier
+        db.session.rollback()
+        created = False
+    if not created:
+        flash("这道题有一份未提交的草稿，已为你打开，计时从第一次开始作答时算起。", "info")
+    return redirect(url_for("practice.workspace", slug=slug))
+
+
+@bp.route("/questions/<slug>/practice")
+@login_required
+def workspace(slug: str):
+    """The practice page: prompt, materials, editor, clock, 字数 and 方格纸."""
+    question = catalog.question_or_404(slug)
+    draft = service.get_draft(current_user.id, question)
+    if draft is None:
+        flash("点击“开始作答”后开始计时。", "info")
+        return redirect(url_for("questions.detail", slug=slug))
+    return _render_workspace(question, draft, AnswerForm(data={"text": draft.text}))
+
+
+def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200):
+    now = service.now_utc()
+    return (
+        render_template(
+            "practice/workspace.html",
+            question=question,
+            draft=draft,
+            form=form,
+            error=error,
+            state=service.draft_state(draft, now),
+            elapsed=service.elapsed_seconds(draft, now),
+            limit_floor=service.limit_floor(question),
+            # After a refused submit the page shows the posted text, which may not be the draft's.
+            unsaved=service.clean_text(form.text.data or "") != draft.text,
+            max_answer=_max_answer(),
+            display_tz=str(_display_tz()),
+            autosave_ms=int(current_app.config.get("AUTOSAVE_MS", 3000)),
+        ),
+        status,
+    )
+
+
+@bp.route("/questions/<slug>/draft")
+@practice_login_required
+def draft_state(slug: str):
+    """The draft as JSON (text, 字数 by the server's rule, the server's clock)."""
+    question = catalog.question_or_404(slug)
+    draft = service.get_draft(current_user.id, question)
+    if draft is None:
+        return jsonify(error="no_draft", message="本题没有进行中的作答。"), 404
+    return jsonify(service.draft_state(draft))
+
+
+@bp.route("/questions/<slug>/draft", methods=["POST"])
+@practice_login_required
+def save(slug: str):
+    """Save the draft: JSON from the autosave script, or the 保存草稿 form button."""
+    question = catalog.question_or_404(slug)
+    if request.is_json:
+        return _save_json(question)
+    form = AnswerForm()
+    try:
+        draft = service.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer())
+    except service.PracticeError as exc:
+        db.session.rollback()
+        draft = service.get_draft(current_user.id, question)
+        if draft is None:
+            flash(exc.message, "error")
+            return redirect(url_for("questions.detail", slug=slug))
+        return _render_workspace(question, draft, form, error=exc.message, status=422)
+    db.session.commit()
+    flash(f"草稿已保存（{localtime(draft.saved_at, '%H:%M:%S')}）。", "success")
+    return redirect(url_for("practice.workspace", slug=slug))
+
+
+def _save_json(question):
+    payload = request.get_json(silent=True) or {}
+    text = payload.get("text")
+    if not isinstance(text, str):
+        return jsonify(error="invalid", message="请求格式不正确。"), 400
+    try:
+        draft = service.save_draft(current_user.id, question, text, max_answer=_max_answer())
+    except service.PracticeError as exc:
+        db.session.rollback()
+        status = {"no_draft": 409, "too_long": 413}.get(exc.code, 400)
+        return jsonify(error=exc.code, message=exc.message), status
+    db.session.commit()
+    state = service.draft_state(draft)
+    return jsonify(ok=True, saved_at=state["saved_at"], now=state["now"], char_count=state["char_count"])
+
+
+@bp.route("/practice/csrf-token")
+@practice_login_required
+def csrf_token():
+    """A fresh CSRF token for the autosave script after the old one went stale."""
+    return jsonify(token=generate_csrf())
+
+
+@bp.route("/questions/<slug>/submit", methods=["POST"])
+@login_required
+def submit(slug: str):
+    """Score the answer and store the attempt; a refused answer stays in the draft."""
+    question = catalog.question_or_404(slug)
+    form = AnswerForm()
+    try:
+        attempt = service.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer())
+    except service.PracticeError as exc:
+        db.session.commit()  # the text was kept as the draft
+        draft = service.get_draft(current_user.id, question)
+        return _render_workspace(question, draft, form, error=exc.message, status=422)
+    db.session.commit()
+    return redirect(url_for("practice.attempt", attempt_id=attempt.id))
+
+
+# -- results ---------------------------------------------------------------
+
+
+def _attempt_or_404(attempt_id: int, *, write: bool = False):
+    attempt = service.attempt_for(current_user, attempt_id, write=write)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    """The result: score, highlights, points, format, model answer side by side, self-marks."""
+    attempt = _attempt_or_404(attempt_id)
+    view = service.attempt_view(attempt, request.args.get("model"))
+    return _render_attempt(view)
+
+
+def _render_attempt(view, form=None, status: int = 200):
+    owner = view.attempt.user_id == current_user.id
+    if owner and form is None:
+        form = self_mark_form(view.points)
+    return (
+        render_template(
+            "practice/attempt.html",
+            view=view,
+            form=form if owner else None,
+            again=StartForm(),
+            mark_labels=service.MARK_LABELS,
+            flag_labels=service.FLAG_LABELS,
+            deduction_labels=service.DEDUCTION_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/self-marks", methods=["POST"])
+@login_required
+def self_marks(attempt_id: int):
+    """Save the candidate's own marks for each point; then show where they differ."""
+    attempt = _attempt_or_404(attempt_id, write=True)
+    rows = service.point_rows(attempt)
+    form = self_mark_form(rows)
+    if not form.validate_on_submit():
+        view = service.attempt_view(attempt, request.args.get("model"))
+        return _render_attempt(view, form, status=422)
+    marks = {point.key: (mark.data, note.data or "") for point, mark, note in form.point_fields}
+    service.save_self_marks(attempt, marks)
+    db.session.commit()
+    flash("自评已保存。下面列出你的自评与系统评分不一致的要点。", "success")
+    return redirect(url_for("practice.attempt", attempt_id=attempt.id, _anchor="self"))
+
+
+# -- history ---------------------------------------------------------------
+
+
+@bp.route("/me/history")
+@login_required
+def history():
+    """My attempts, score over time, coverage per 纲要 area (weakest first)."""
+    attempts = service.user_attempts(current_user.id)
+    areas = service.area_stats(attempts, service.area_labels())
+    weakest = areas[0] if areas else None
+    return render_template(
+        "practice/history.html",
+        attempts=list(reversed(attempts)),
+        areas=areas,
+        weakest=weakest,
+        suggestion=service.practice_for_area(weakest.key, current_user.id) if weakest else None,
+        score_chart=service.score_chart(attempts, _display_tz()),
+        area_chart=service.area_chart(areas),
+    )
+
+
+@bp.route("/me/history.csv")
+@login_required
+def history_csv():
+    """My attempts as a CSV file."""
+    body = service.attempts_csv(service.user_attempts(current_user.id), _display_tz())
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="fazhi-prep-attempts.csv"'},
+    )

@@ -1,0 +1,283 @@
+// The practice page's live parts: 字数 counter and limit bar, the countdown
+// on the server's clock, autosave with a browser copy, the 方格纸 view, and a
+// submit that first makes sure the server has the text. Without this script
+// the page is a plain form that still saves and submits.
+
+import { Autosave } from "./autosave.js";
+import { ServerClock, formatDuration, startCountdown } from "./clock.js";
+import { charCount, limitState } from "./counter.js";
+import { layoutGrid, renderGrid } from "./grid.js";
+
+const STATUS = {
+  idle: "输入后自动保存",
+  saving: "正在保存…",
+  restored: "已恢复本机未同步的内容，正在保存…",
+  synced: "已载入其他窗口保存的内容",
+  offline: "未连上服务器 · 已存本机",
+  login: "登录已过期 · 已存本机",
+  csrf: "页面已过期 · 已存本机",
+  server: "服务器出错 · 已存本机",
+  no_draft: "未保存到服务器 · 已存本机",
+  too_long: "内容过长 · 已存本机",
+};
+
+const ALERTS = {
+  offline: "无法连接服务器。内容已保存在本机浏览器中，恢复连接后会自动上传。",
+  login: "登录已过期。内容已保存在本机浏览器中，重新登录后回到本页会自动恢复并保存。",
+  csrf: "页面已过期。内容已保存在本机浏览器中，请刷新页面，刷新后会自动恢复。",
+  server: "服务器暂时出错，稍后会自动重试。内容已保存在本机浏览器中。",
+};
+
+function timeFormatter(timeZone) {
+  try {
+    return new Intl.DateTimeFormat("zh-CN", {
+      timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+  } catch {
+    return new Intl.DateTimeFormat("zh-CN", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+}
+
+function init(root) {
+  const d = root.dataset;
+  const form = document.getElementById("answer-form");
+  const area = document.getElementById("answer");
+  const tokenInput = form.querySelector('input[name="csrf_token"]');
+  const statusEl = document.getElementById("save-status");
+  const alertEl = document.getElementById("save-alert");
+  const clock = new ServerClock(Number(d.serverNow));
+  const hhmmss = timeFormatter(d.tz);
+  const limits = {
+    min: Number(d.limitMin) || null,
+    max: Number(d.limitMax) || null,
+    floor: Number(d.limitFloor) || null,
+  };
+  let submitting = false; // true once the native form submit is under way
+  root.classList.add("js");
+
+  // -- 字数 and the limit bar ------------------------------------------
+  const countEl = document.getElementById("count-value");
+  const noteEl = document.getElementById("limit-note");
+  const bar = document.getElementById("limit-bar");
+  if (limits.max) {
+    const scale = limits.max * 1.25;
+    bar.classList.remove("is-off");
+    bar.style.setProperty("--max", String(limits.max / scale));
+    bar.style.setProperty("--floor", String((limits.min || limits.floor || 0) / scale));
+    bar.dataset.scale = String(scale);
+  }
+  const updateCount = () => {
+    const count = charCount(area.value);
+    countEl.textContent = String(count);
+    const state = limitState(count, limits);
+    root.dataset.limitState = state.state;
+    noteEl.textContent = state.text;
+    if (limits.max) {
+      bar.dataset.state = state.state;
+      bar.style.setProperty("--fill", String(Math.min(1, count / Number(bar.dataset.scale))));
+      bar.setAttribute("aria-valuenow", String(count));
+    }
+  };
+
+  // -- status line and alerts -----------------------------------------
+  const loginUrl = d.loginUrl;
+  const showAlert = (message, withLogin = false) => {
+    if (!message) {
+      alertEl.hidden = true;
+      alertEl.replaceChildren();
+      return;
+    }
+    const parts = [document.createTextNode(message)];
+    if (withLogin) {
+      const link = document.createElement("a");
+      link.href = loginUrl;
+      link.textContent = "重新登录";
+      link.id = "relogin-link";
+      parts.push(document.createTextNode(" "), link);
+    }
+    alertEl.replaceChildren(...parts);
+    alertEl.hidden = false;
+  };
+  const showStatus = ({ kind, savedAt, message }) => {
+    let text = STATUS[kind] || "";
+    if (kind === "saved") text = `已保存 ${hhmmss.format(new Date(savedAt))}`;
+    if (kind === "synced") text = `${STATUS.synced}（${hhmmss.format(new Date(savedAt))}）`;
+    if (kind === "dirty") {
+      text = autosave && autosave.savedAt && autosave.lastSaved
+        ? `有修改未保存 · 上次保存 ${hhmmss.format(new Date(autosave.savedAt))}`
+        : "有修改未保存";
+    }
+    statusEl.textContent = text;
+    statusEl.dataset.kind = kind;
+    if (kind === "saved" || kind === "synced") showAlert("");
+    else if (ALERTS[kind]) showAlert(ALERTS[kind], kind === "login");
+    else if (message) showAlert(`${message} 内容已保存在本机浏览器中。`);
+  };
+
+  // -- autosave -----------------------------------------------------------
+  const autosave = new Autosave({
+    saveUrl: d.saveUrl,
+    tokenUrl: d.tokenUrl,
+    stateUrl: d.stateUrl,
+    storageKey: `fazhi:draft:${d.user}:${d.slug}`,
+    draftStart: Number(d.startedAt),
+    // After a refused submit the page shows the posted text, which the server may not hold.
+    serverText: d.unsaved === "1" ? null : area.value,
+    serverSavedAt: Number(d.savedAt),
+    clock,
+    intervalMs: Number(d.autosaveMs) || 3000,
+    getText: () => area.value,
+    setText: (text) => {
+      area.value = text;
+    },
+    getToken: () => tokenInput.value,
+    setToken: (token) => {
+      tokenInput.value = token;
+    },
+    onStatus: (status) => showStatus(status),
+  });
+  window.fazhiAutosave = autosave; // for the browser tests and the console
+  autosave.restore({ forceDirty: d.unsaved === "1" });
+  updateCount();
+
+  const refreshView = () => {
+    updateCount();
+    scheduleGrid();
+  };
+  area.addEventListener("input", () => {
+    updateCount();
+    autosave.changed();
+    scheduleGrid();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") {
+      autosave.remember();
+      if (autosave.dirty) autosave.save({ keepalive: true });
+    } else {
+      autosave.nudge();
+      autosave.refresh().then((changed) => changed && refreshView());
+    }
+  });
+  window.addEventListener("pagehide", () => {
+    autosave.remember();
+    if (autosave.dirty && !submitting) autosave.save({ keepalive: true });
+  });
+  window.addEventListener("online", () => autosave.nudge());
+  window.addEventListener("focus", () => {
+    autosave.nudge();
+    autosave.refresh().then((changed) => changed && refreshView());
+  });
+
+  // -- submit: make sure the server has the text, then post the form --------
+  const submitBtn = document.getElementById("submit-btn");
+  form.addEventListener("submit", async (event) => {
+    if (submitting) return; // the real (native) submit, after the check below
+    event.preventDefault();
+    if (event.submitter && event.submitter.id === "save-btn") {
+      await autosave.save();
+      return;
+    }
+    submitBtn.disabled = true;
+    const outcome = await autosave.save();
+    // The server itself explains a too-long text or a finished draft (and keeps the text).
+    if (outcome.ok || outcome.error === "too_long" || outcome.error === "no_draft") {
+      submitting = true;
+      // The button named "submit" shadows form.submit; the prototype's method is the real one.
+      HTMLFormElement.prototype.submit.call(form);
+      return;
+    }
+    submitBtn.disabled = false;
+    const why = ALERTS[outcome.error] || "暂时无法提交。";
+    showAlert(`未提交：${why}`, outcome.error === "login");
+  });
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+      event.preventDefault();
+      autosave.save();
+    }
+  });
+
+  // -- countdown on the server's clock -----------------------------------
+  const clockEl = document.getElementById("clock");
+  const clockValue = document.getElementById("clock-value");
+  const clockLabel = document.getElementById("clock-label");
+  const exam = d.exam === "1";
+  const autoKey = `fazhi:autosubmitted:${d.user}:${d.slug}:${d.startedAt}`;
+  startCountdown({
+    clock,
+    startedAt: Number(d.startedAt),
+    minutes: Number(d.minutes),
+    onTick: ({ remaining, overtime }) => {
+      clockEl.classList.toggle("overtime", overtime);
+      clockLabel.textContent = overtime ? "已超时" : "剩余时间";
+      clockValue.textContent = overtime ? `+${formatDuration(remaining)}` : formatDuration(remaining);
+    },
+    onZero: () => {
+      if (!exam) return;
+      // Once per draft: a refused auto-submit (e.g. an empty answer) must not loop.
+      let done = false;
+      try {
+        done = window.sessionStorage.getItem(autoKey) === "1";
+        window.sessionStorage.setItem(autoKey, "1");
+      } catch {
+        /* no sessionStorage: still submit once per page */
+      }
+      if (done || d.error === "1") {
+        showAlert("考试时间已到，请尽快提交。");
+        return;
+      }
+      showAlert("考试时间到，正在自动交卷…");
+      form.requestSubmit(submitBtn);
+    },
+  });
+
+  // -- 方格纸 ------------------------------------------------------------
+  const gridPane = document.getElementById("grid-pane");
+  const gridEl = document.getElementById("grid");
+  const gridSummary = document.getElementById("grid-summary");
+  const toggle = document.getElementById("grid-toggle");
+  let gridTimer = null;
+  const drawGrid = () => {
+    const layout = layoutGrid(area.value, { minCells: limits.max || 0 });
+    renderGrid(gridEl, layout);
+    gridSummary.textContent = `${layout.count} 字 · 占 ${layout.used} 格（每行 25 格）`;
+  };
+  const scheduleGrid = () => {
+    if (gridPane.hidden) return;
+    clearTimeout(gridTimer);
+    gridTimer = setTimeout(drawGrid, 150);
+  };
+  const setGrid = (on) => {
+    gridPane.hidden = !on;
+    root.classList.toggle("show-grid", on);
+    toggle.setAttribute("aria-pressed", String(on));
+    toggle.textContent = on ? "隐藏方格纸" : "方格纸";
+    try {
+      window.localStorage.setItem("fazhi:grid", on ? "1" : "0");
+    } catch {
+      /* preference only */
+    }
+    if (on) drawGrid();
+  };
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => setGrid(gridPane.hidden));
+  document.getElementById("grid-print").addEventListener("click", () => {
+    drawGrid();
+    window.print();
+  });
+  window.addEventListener("beforeprint", drawGrid);
+  let gridWanted = false;
+  try {
+    gridWanted = window.localStorage.getItem("fazhi:grid") === "1";
+  } catch {
+    /* default: off */
+  }
+  if (gridWanted) setGrid(true);
+}
+
+const root = document.getElementById("practice");
+if (root) init(root);
