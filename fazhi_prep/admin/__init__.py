@@ -1,0 +1,7 @@
+"""Administration: accounts and roles (admins only)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import routes  # noqa: E402,F401

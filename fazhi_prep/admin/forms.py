@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from ..models import ROLE_LABELS, Role
+from ..tutor.forms import choices
+from .service import username_taken
+
+ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+
+
+class CreateUserForm(FlaskForm):
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请输入用户名"),
+            Length(3, 32, "用户名应为 3–32 个字符"),
+            Regexp(r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$", message="用户名只能包含中文、字母、数字、_ 和 -"),
+        ],
+    )
+    password = PasswordField("初始密码", validators=[DataRequired("请输入密码"), Length(8, 128, "密码至少 8 位")])
+    role = SelectField("角色", choices=choices(ROLE_CHOICES), default=Role.CANDIDATE.value)
+    submit = SubmitField("创建账号")
+
+    def validate_username(self, field) -> None:
+        if username_taken(field.data):
+            raise ValidationError("该用户名已被使用")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("角色", choices=choices(ROLE_CHOICES))
+    submit = SubmitField("保存角色")
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("新密码", validators=[DataRequired("请输入新密码"), Length(8, 128, "密码至少 8 位")])
+    submit = SubmitField("重设密码")

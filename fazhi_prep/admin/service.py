@@ -1,0 +1,67 @@
+"""Account management. An admin can never remove the last admin (by demotion or deletion)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+
+from ..extensions import db
+from ..models import Attempt, CalibrationMark, Draft, Rescore, Role, SampleAnswer, User
+
+
+class AdminError(ValueError):
+    """A refused change, with the message to show; nothing was changed."""
+
+
+def username_taken(username: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def users() -> list[tuple[User, int]]:
+    """Every account with its number of attempts."""
+    counts = dict(db.session.execute(select(Attempt.user_id, func.count()).group_by(Attempt.user_id)).all())
+    return [(u, counts.get(u.id, 0)) for u in db.session.scalars(select(User).order_by(User.role, User.username))]
+
+
+def _other_admins(user: User) -> int:
+    # Locks the admin rows on PostgreSQL so two admins demoting each other cannot both pass.
+    rows = db.session.scalars(
+        select(User.id).where(User.role == Role.ADMIN.value, User.id != user.id).with_for_update()
+    ).all()
+    return len(rows)
+
+
+def create_user(username: str, password: str, role: str) -> User:
+    user = User(username=username.strip(), role=Role(role).value)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def change_role(user: User, role: str) -> None:
+    new = Role(role).value
+    if user.role == Role.ADMIN.value and new != Role.ADMIN.value and _other_admins(user) == 0:
+        raise AdminError("不能取消最后一位管理员的管理员角色：请先把另一个账号设为管理员。")
+    user.role = new
+
+
+def reset_password(user: User, password: str) -> None:
+    user.set_password(password)
+
+
+def delete_user(user: User, acting: User) -> None:
+    """Delete an account and what is only theirs (drafts, attempts, 评分校准 marks)."""
+    if user.id == acting.id:
+        raise AdminError("不能删除自己正在使用的账号。")
+    if user.role == Role.ADMIN.value and _other_admins(user) == 0:
+        raise AdminError("不能删除最后一位管理员。")
+    attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
+    db.session.execute(delete(Rescore).where(Rescore.attempt_id.in_(attempt_ids)))
+    db.session.execute(delete(Attempt).where(Attempt.user_id == user.id))
+    db.session.execute(delete(Draft).where(Draft.user_id == user.id))
+    db.session.execute(delete(CalibrationMark).where(CalibrationMark.user_id == user.id))
+    # Their work on others' records stays, unattributed.
+    db.session.execute(update(Attempt).where(Attempt.override_by_id == user.id).values(override_by_id=None))
+    db.session.execute(update(Rescore).where(Rescore.created_by_id == user.id).values(created_by_id=None))
+    db.session.execute(update(SampleAnswer).where(SampleAnswer.author_id == user.id).values(author_id=None))
+    db.session.delete(user)

@@ -1,0 +1,66 @@
+"""Term suggestions: jieba keywords not yet in the rubric, loaded lazily, added in one click."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from fazhi_prep.suggest import suggest_terms
+from tests.conftest import ROOT
+from tests.tutor_support import post_form, question, rubric_form_data, tutor_client
+
+ANSWER = (
+    "深化放管服改革，优化营商环境。全面推行行政执法公示制度，落实执法全过程记录制度，"
+    "推进严格规范公正文明执法，推行柔性执法，建设数字法治政府。"
+)
+
+
+def test_suggestions_leave_out_what_the_rubric_has():
+    found = suggest_terms([ANSWER], "材料：推行柔性执法。", {"执法公示", "行政执法公示", "全过程记录"},
+                          {"柔性执法": ["zhifa.fangshi"]})
+    terms = {s.term: s for s in found}
+    assert "柔性执法" in terms and terms["柔性执法"].library == ["zhifa.fangshi"]
+    assert terms["柔性执法"].in_answers == 1 and terms["柔性执法"].in_materials == 1
+    assert "执法公示" not in terms and "全过程记录" not in terms
+    assert not {"深化", "优化", "制度", "推进"} & set(terms)  # words every 公文 uses
+    assert suggest_terms([], "", set()) == []
+
+
+def test_jieba_is_not_loaded_by_the_app():
+    code = (
+        "import sys\n"
+        "from fazhi_prep import create_app\n"
+        "app = create_app({'TESTING': True, 'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+        "import fazhi_prep.tutor.service, fazhi_prep.suggest, fazhi_prep.rubric_tests\n"
+        "assert 'jieba' not in sys.modules, 'jieba imported at start-up'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_editor_page_does_not_compute_suggestions_until_asked(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    page = client.get("/tutor/questions/t-01/rubric").get_data(as_text=True)
+    assert 'data-loaded="no"' in page and "生成术语建议" in page
+    page = client.get("/tutor/questions/t-01/rubric?suggest=1").get_data(as_text=True)
+    assert 'data-loaded="yes"' in page
+
+
+def test_fragment_lists_suggestions_as_one_click_buttons(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    fragment = client.get("/tutor/questions/t-01/rubric/suggestions").get_data(as_text=True)
+    assert 'name="action" value="term:' in fragment
+
+
+def test_one_click_adds_a_suggestion_to_a_point(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    points = [{"key": "t-01.yiti", "label": "会议议题", "weight": 1, "source": "题干", "terms": "传达学习 | 学习贯彻"}]
+    data = {**rubric_form_data(points), "revision": question("t-01").revision}
+    post_form(client, "/tutor/questions/t-01/rubric", {**data, "action": "term:常务会议", "term_target": "new-0"})
+    assert question("t-01").rubric_draft["spec"]["points"][0]["terms"] == ["传达学习 | 学习贯彻", "常务会议"]
+    data["revision"] = question("t-01").revision
+    post_form(client, "/tutor/questions/t-01/rubric", {**data, "action": "term:传达贯彻", "term_target": "grp-0-0"})
+    assert question("t-01").rubric_draft["spec"]["points"][0]["terms"] == ["传达学习 | 学习贯彻 | 传达贯彻"]
+    data["revision"] = question("t-01").revision
+    response = post_form(client, "/tutor/questions/t-01/rubric", {**data, "action": "term:x", "term_target": ""})
+    assert "请先在“加入到”中选择一个要点" in client.get(response.headers["Location"]).get_data(as_text=True)
