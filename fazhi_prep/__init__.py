@@ -1,0 +1,69 @@
+"""fazhi_prep: 申论 practice on 法治政府建设."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import PROJECT_ROOT, build_config
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: binds extensions and blueprints; touches no database."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(build_config(app.instance_path, config))
+    _ensure_sqlite_folder(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import models  # noqa: F401  (models must be registered before migrations run)
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .calibration import bp as calibration_bp
+    from .cli import register_cli
+    from .practice import bp as practice_bp
+    from .questions import bp as questions_bp
+    from .tutor import bp as tutor_bp
+    from .web import register_web
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(questions_bp)
+    app.register_blueprint(practice_bp)
+    app.register_blueprint(tutor_bp)
+    app.register_blueprint(calibration_bp)
+    app.register_blueprint(admin_bp)
+    register_web(app)
+    register_cli(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    # WAL lets readers and the autosave writer work at once; SQLite leaves FKs off by default.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _ensure_sqlite_folder(app: Flask) -> None:
+    # The default database lives in the instance folder, which a fresh clone lacks.
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,53 @@
+"""Reading questions for the pages and the scoring engine."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import CommonError, Question, Rubric, Setting
+from .scoring import spec
+
+
+def published_questions() -> list[Question]:
+    stmt = (
+        select(Question)
+        .where(Question.published.is_(True))
+        .options(selectinload(Question.genre))
+        .order_by(Question.position, Question.slug)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def question_or_404(slug: str, *, include_drafts: bool = False) -> Question:
+    question = db.session.scalar(select(Question).where(Question.slug == slug))
+    if question is None or not (question.published or include_drafts):
+        abort(404)
+    return question
+
+
+def error_deduction() -> float:
+    setting = db.session.get(Setting, "common_error_deduction")
+    return float(setting.value) if setting else 1.0
+
+
+def question_spec(question: Question, rubric: Rubric | None = None) -> spec.Question:
+    """The plain scoring view of a question, for one rubric version (default: current)."""
+    rubric = rubric or question.rubric
+    if rubric is None:
+        raise LookupError(f"question {question.slug} has no rubric")
+    errors = db.session.scalars(select(CommonError).order_by(CommonError.position))
+    return spec.Question(
+        id=question.slug,
+        genre=question.genre_key,
+        limit_min=question.limit_min,
+        limit_max=question.limit_max,
+        rubric=rubric.to_spec(),
+        prompt=question.prompt,
+        materials=question.materials,
+        model_answers=tuple(a.body for a in question.model_answers),
+        common_errors=tuple(e.to_spec() for e in errors),
+        error_deduction=error_deduction(),
+    )

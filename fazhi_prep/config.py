@@ -1,0 +1,57 @@
+"""Configuration from the environment.
+
+SQLite in the instance folder is the default so one command starts the app;
+DATABASE_URL switches to PostgreSQL without code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style and bare postgresql:// URLs would pick psycopg2, which we do not ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def build_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Settings for one app instance: environment first, then explicit overrides."""
+    overrides = dict(overrides or {})
+    env = os.environ.get("FAZHI_ENV", os.environ.get("FLASK_ENV", "production"))
+    testing = bool(overrides.get("TESTING"))
+    development = env == "development" or os.environ.get("FLASK_DEBUG") == "1"
+    config = {
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(
+            os.environ.get("DATABASE_URL")
+            or f"sqlite:///{Path(instance_path) / 'fazhi_prep.sqlite3'}"
+        ),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "BANK_DIR": str(PROJECT_ROOT / "question_bank"),
+        "MODEL_ANSWERS_DIR": str(PROJECT_ROOT / "model_answers"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token must not expire while a candidate writes
+        "MAX_ANSWER_CHARS": 20_000,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    config.update(overrides)
+    if not config["SECRET_KEY"]:
+        if not (testing or development):
+            raise ConfigError(
+                "SECRET_KEY is not set. Export SECRET_KEY (or FAZHI_ENV=development for local use)."
+            )
+        config["SECRET_KEY"] = os.urandom(32).hex()
+    return config

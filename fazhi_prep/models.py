@@ -1,0 +1,438 @@
+"""Database models (SQLAlchemy 2.0 typed declarations).
+
+Rubrics are versioned snapshots: a rubric version copies the terms and format
+rules it scores with, so an attempt's result can always be explained by the
+version it was scored against, whatever the library or the genre rules
+became later.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .scoring import spec
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(db.TypeDecorator):
+    """Timezone-aware datetimes on every backend (SQLite stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Role(enum.StrEnum):
+    CANDIDATE = "candidate"
+    TUTOR = "tutor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {Role.CANDIDATE: "考生", Role.TUTOR: "教师", Role.ADMIN: "管理员"}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default=Role.CANDIDATE.value)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role) -> bool:
+        # Admins can do everything a tutor can.
+        granted = {self.role} | ({Role.TUTOR.value} if self.role == Role.ADMIN.value else set())
+        return any(r.value in granted for r in roles)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(Role(self.role), self.role)
+
+
+class LibraryArea(db.Model):
+    """A 纲要 area: one of the eight 健全……体系, the overall goal or 组织保障."""
+
+    __tablename__ = "library_areas"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    points: Mapped[list[LibraryPoint]] = relationship(
+        back_populates="area", order_by="LibraryPoint.position", cascade="all, delete-orphan"
+    )
+
+
+class LibraryPoint(db.Model):
+    """A sub-point of the shared 纲要 rubric library, with its term groups."""
+
+    __tablename__ = "library_points"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_key: Mapped[str] = mapped_column(ForeignKey("library_areas.key"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    need: Mapped[int | None]
+    groups: Mapped[list[list[str]]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(default=0)
+    area: Mapped[LibraryArea] = relationship(back_populates="points")
+
+
+class Genre(db.Model):
+    __tablename__ = "genres"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    elements: Mapped[list[FormatElement]] = relationship(
+        back_populates="genre", order_by="FormatElement.position", cascade="all, delete-orphan"
+    )
+
+
+class FormatElement(db.Model):
+    """A genre's format element (标题, 主送机关, 落款…) and how to detect it."""
+
+    __tablename__ = "format_elements"
+    __table_args__ = (UniqueConstraint("genre_key", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    genre_key: Mapped[str] = mapped_column(ForeignKey("genres.key"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64))
+    expect: Mapped[str] = mapped_column(Text)
+    where: Mapped[str] = mapped_column(String(8))
+    patterns: Mapped[list[str]] = mapped_column(JSON)
+    match_all: Mapped[bool] = mapped_column(default=False)
+    weight: Mapped[float] = mapped_column(default=1.0)
+    position: Mapped[int] = mapped_column(default=0)
+    genre: Mapped[Genre] = relationship(back_populates="elements")
+
+    def to_rule(self, weight: float | None = None) -> spec.FormatRule:
+        return spec.FormatRule(
+            key=self.key,
+            label=self.label,
+            expect=self.expect,
+            where=self.where,  # type: ignore[arg-type]
+            patterns=tuple(self.patterns),
+            weight=self.weight if weight is None else weight,
+            match_all=self.match_all,
+        )
+
+
+class CommonError(db.Model):
+    """A wrong or outdated 提法 (常见错误) with its correction."""
+
+    __tablename__ = "common_errors"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    wrong: Mapped[list[str]] = mapped_column(JSON)
+    right: Mapped[str] = mapped_column(Text)
+    explain: Mapped[str] = mapped_column(Text)
+    unless: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def to_spec(self) -> spec.CommonError:
+        return spec.CommonError(
+            self.key, tuple(self.wrong), self.right, self.explain, tuple(self.unless or ())
+        )
+
+
+class Setting(db.Model):
+    """Bank-wide settings a tutor may tune (e.g. the 常见错误 deduction)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    genre_key: Mapped[str] = mapped_column(ForeignKey("genres.key"))
+    prompt: Mapped[str] = mapped_column(Text)
+    limit_text: Mapped[str | None] = mapped_column(String(32))  # explicit override, if any
+    limit_min: Mapped[int | None]
+    limit_max: Mapped[int | None]
+    minutes: Mapped[int]
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    materials: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Bumped on every change; tutors' concurrent edits compare it (optimistic locking).
+    revision: Mapped[int] = mapped_column(default=1)
+    # Hash of the question's file text at the last load/export: tells a file edit
+    # from a browser edit, so a change on both sides is reported, not overwritten.
+    synced_hash: Mapped[str | None] = mapped_column(String(64))
+    # A rubric being edited in the browser, not yet published as a version.
+    rubric_draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+    genre: Mapped[Genre] = relationship()
+    rubrics: Mapped[list[Rubric]] = relationship(
+        back_populates="question", order_by="Rubric.version", cascade="all, delete-orphan"
+    )
+    model_answers: Mapped[list[ModelAnswer]] = relationship(
+        back_populates="question",
+        order_by="[ModelAnswer.primary.desc(), ModelAnswer.variant]",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def rubric(self) -> Rubric | None:
+        """The current (latest) rubric version."""
+        return self.rubrics[-1] if self.rubrics else None
+
+    @property
+    def limit_label(self) -> str:
+        if self.limit_min and self.limit_max:
+            return f"{self.limit_min}–{self.limit_max}字"
+        return f"{self.limit_max}字" if self.limit_max else "不限"
+
+    @property
+    def primary_answer(self) -> ModelAnswer | None:
+        return self.model_answers[0] if self.model_answers else None
+
+
+class Rubric(db.Model):
+    """One version of a question's rubric; never edited once attempts use it."""
+
+    __tablename__ = "rubrics"
+    __table_args__ = (UniqueConstraint("question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    version: Mapped[int]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    scoring: Mapped[str] = mapped_column(String(16), default="tiered")
+    parts: Mapped[dict[str, float]] = mapped_column(JSON)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # as written in the file, refs kept
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="rubrics")
+    points: Mapped[list[RubricPoint]] = relationship(
+        back_populates="rubric", order_by="RubricPoint.position", cascade="all, delete-orphan"
+    )
+    format_elements: Mapped[list[RubricFormatElement]] = relationship(
+        order_by="RubricFormatElement.position", cascade="all, delete-orphan"
+    )
+
+    def to_spec(self) -> spec.Rubric:
+        return spec.Rubric(
+            points=tuple(p.to_spec() for p in self.points),
+            format_rules=tuple(f.to_rule() for f in self.format_elements),
+            scoring=self.scoring,  # type: ignore[arg-type]
+            parts=spec.Parts(**self.parts),
+        )
+
+
+class RubricPoint(db.Model):
+    """A 要点 of one rubric version, with its term groups copied in."""
+
+    __tablename__ = "rubric_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(64))
+    ref: Mapped[str | None] = mapped_column(String(64))  # library point it came from
+    label: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float]
+    source: Mapped[str] = mapped_column(Text)
+    need: Mapped[int | None]
+    area: Mapped[str | None] = mapped_column(String(32))
+    groups: Mapped[list[list[str]]] = mapped_column(JSON)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="points")
+
+    def to_spec(self) -> spec.Point:
+        return spec.Point(
+            key=self.key,
+            label=self.label,
+            weight=self.weight,
+            source=self.source,
+            groups=tuple(tuple(g) for g in self.groups),
+            need=self.need,
+            area=self.area,
+        )
+
+
+class RubricFormatElement(db.Model):
+    """A format rule as a rubric version scores it (a snapshot of the genre's element)."""
+
+    __tablename__ = "rubric_format_elements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64))
+    expect: Mapped[str] = mapped_column(Text)
+    where: Mapped[str] = mapped_column(String(8))
+    patterns: Mapped[list[str]] = mapped_column(JSON)
+    match_all: Mapped[bool] = mapped_column(default=False)
+    weight: Mapped[float] = mapped_column(default=1.0)
+
+    def to_rule(self) -> spec.FormatRule:
+        return spec.FormatRule(
+            key=self.key,
+            label=self.label,
+            expect=self.expect,
+            where=self.where,  # type: ignore[arg-type]
+            patterns=tuple(self.patterns),
+            weight=self.weight,
+            match_all=self.match_all,
+        )
+
+
+class ModelAnswer(db.Model):
+    __tablename__ = "model_answers"
+    __table_args__ = (UniqueConstraint("question_id", "variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    variant: Mapped[str] = mapped_column(String(32), default="main")
+    title: Mapped[str] = mapped_column(String(120))
+    author: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    primary: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text)
+
+    question: Mapped[Question] = relationship(back_populates="model_answers")
+
+
+class Draft(db.Model):
+    """The answer being written: one per candidate and question, autosaved."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    exam_mode: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    question: Mapped[Question] = relationship()
+
+
+class Attempt(db.Model):
+    """A submitted answer with the result of scoring it against one rubric version."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"))
+    answer: Mapped[str] = mapped_column(Text)
+    exam_mode: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    char_count: Mapped[int]
+    score: Mapped[float]
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # {point_key: {"mark": "covered"|"partly"|"missed", "note": str}}
+    self_marks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    override_score: Mapped[float | None]
+    override_comment: Mapped[str | None] = mapped_column(Text)
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    override_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    question: Mapped[Question] = relationship()
+    rubric: Mapped[Rubric] = relationship()
+    override_by: Mapped[User | None] = relationship(foreign_keys=[override_by_id])
+    rescores: Mapped[list[Rescore]] = relationship(
+        back_populates="attempt", order_by="Rescore.created_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def final_score(self) -> float:
+        return self.override_score if self.override_score is not None else self.score
+
+    @property
+    def seconds_used(self) -> int:
+        return max(0, int((self.submitted_at - self.started_at).total_seconds()))
+
+
+class Rescore(db.Model):
+    """An attempt scored again with a later rubric version; the original stays."""
+
+    __tablename__ = "rescores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id"))
+    score: Mapped[float]
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="rescores")
+    rubric: Mapped[Rubric] = relationship()
+
+
+class SampleAnswer(db.Model):
+    """A tutor-marked sample answer: the rubric's test set and candidates' 评分校准 material."""
+
+    __tablename__ = "sample_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    # {point_key: "covered" | "partly" | "missed"} as the tutor marks it
+    expected: Mapped[dict[str, str]] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    question: Mapped[Question] = relationship()
+
+
+class CalibrationMark(db.Model):
+    """A candidate's marks on a tutor's sample answer (评分校准)."""
+
+    __tablename__ = "calibration_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    sample_answer_id: Mapped[int] = mapped_column(ForeignKey("sample_answers.id"), index=True)
+    marks: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    sample_answer: Mapped[SampleAnswer] = relationship()
