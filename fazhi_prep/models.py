@@ -156,11 +156,20 @@ class CommonError(db.Model):
     right: Mapped[str] = mapped_column(Text)
     explain: Mapped[str] = mapped_column(Text)
     unless: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # an enumeration that must be complete: each member a list of alternatives
+    members: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    window: Mapped[int] = mapped_column(default=12)
     position: Mapped[int] = mapped_column(default=0)
 
     def to_spec(self) -> spec.CommonError:
         return spec.CommonError(
-            self.key, tuple(self.wrong), self.right, self.explain, tuple(self.unless or ())
+            self.key,
+            tuple(self.wrong),
+            self.right,
+            self.explain,
+            tuple(self.unless or ()),
+            tuple(tuple(alts) for alts in self.members or ()),
+            self.window,
         )
 
 

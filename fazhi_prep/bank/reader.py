@@ -390,8 +390,26 @@ class _Reader:
                 self.problem(path, raw.line_of("wrong"), "wrong 至少要有一个错误写法")
             if key and right and explain and wrong:
                 unless = tuple(str(u) for u in raw.get("unless") or [])
-                errors.append(spec.CommonError(key, tuple(wrong), right, explain, unless))
+                members, window = self.read_enumeration(raw, path)
+                errors.append(
+                    spec.CommonError(key, tuple(wrong), right, explain, unless, members, window)
+                )
         return ErrorList(float(deduction), errors)
+
+    def read_enumeration(
+        self, raw: LineDict, path: Path
+    ) -> tuple[tuple[tuple[str, ...], ...], int]:
+        """An error's optional ``members`` (alternatives split on |) and ``window``."""
+        members = tuple(
+            tuple(alts) for alts in (split_terms(m) for m in raw.get("members") or []) if alts
+        )
+        if members and len(members) < 2:
+            self.problem(path, raw.line_of("members"), "members 至少要列出两项，才能判断列举是否完整")
+        window = raw.get("window", spec.CommonError.window)
+        if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+            self.problem(path, raw.line_of("window"), "window 应是不小于 0 的整数")
+            window = spec.CommonError.window
+        return members, window
 
     # -- questions -----------------------------------------------------
     def read_question(

@@ -336,6 +336,8 @@ def _load_errors(session: Session, bank: Bank, report: LoadReport) -> None:
                 "right": err.right,
                 "explain": err.explain,
                 "unless": list(err.unless),
+                "members": [list(alts) for alts in err.members],
+                "window": err.window,
                 "position": pos,
             },
         )
@@ -777,13 +779,15 @@ def _errors_data(session: Session) -> dict[str, Any]:
     setting = session.get(m.Setting, "common_error_deduction")
     errors = []
     for e in session.scalars(select(m.CommonError).order_by(m.CommonError.position)):
-        errors.append(
-            {
-                "key": e.key,
-                "wrong": list(e.wrong),
-                "right": e.right,
-                "explain": e.explain,
-                "unless": list(e.unless or []),
-            }
-        )
+        entry = {
+            "key": e.key,
+            "wrong": list(e.wrong),
+            "right": e.right,
+            "explain": e.explain,
+            "unless": list(e.unless or []),
+        }
+        if e.members:
+            entry["members"] = [" | ".join(alts) for alts in e.members]
+            entry["window"] = e.window
+        errors.append(entry)
     return {"deduction": setting.value if setting else 1, "errors": errors}

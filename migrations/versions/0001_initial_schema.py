@@ -24,6 +24,8 @@ def upgrade():
     sa.Column('right', sa.Text(), nullable=False),
     sa.Column('explain', sa.Text(), nullable=False),
     sa.Column('unless', sa.JSON(), nullable=False),
+    sa.Column('members', sa.JSON(), nullable=False),
+    sa.Column('window', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
