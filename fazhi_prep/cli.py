@@ -179,14 +179,9 @@ def users_demo() -> None:
 @click.option("--json", "as_json", is_flag=True, help="每个文件输出一行 JSON（JSON Lines）")
 def score_command(question_id: str, files, as_json: bool) -> None:
     """Score answer FILES ('-' for standard input) against QUESTION_ID's current rubric."""
-    from . import catalog
-    from .models import Question
     from .scoring import render_report, score
 
-    question = db.session.scalar(select(Question).where(Question.slug == question_id))
-    if question is None or question.rubric is None:
-        raise click.ClickException(f"题目 {question_id} 不存在（是否已运行 bank load？）")
-    spec = catalog.question_spec(question)
+    spec, title = _question_to_score(question_id)
     for handle in files:
         result = score(spec, handle.read())
         name = "-" if handle.name == "<stdin>" else handle.name
@@ -195,8 +190,31 @@ def score_command(question_id: str, files, as_json: bool) -> None:
             payload["flags"] = [f["name"] for f in payload["flags"]]
             click.echo(json.dumps(payload, ensure_ascii=False))
         else:
-            click.echo(f"== {name} · {question_id} {question.title}")
+            click.echo(f"== {name} · {question_id} {title}")
             click.echo(render_report(result))
+
+
+def _question_to_score(question_id: str):
+    """The question's current rubric from the database, else straight from the bank files.
+
+    Reading the files when the database has not been set up (or lacks the
+    question) lets a fresh checkout score answers without `bank load`.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import catalog
+    from .models import Question
+
+    try:
+        question = db.session.scalar(select(Question).where(Question.slug == question_id))
+        if question is not None and question.rubric is not None:
+            return catalog.question_spec(question), question.title
+    except SQLAlchemyError:
+        db.session.rollback()
+    bank = _read_or_exit(None)
+    if question_id not in bank.files:
+        raise click.ClickException(f"题目 {question_id} 不存在（题库中有：{'、'.join(sorted(bank.files))}）")
+    return bank.questions[question_id], bank.files[question_id].title
 
 
 def register_cli(app: Flask) -> None:

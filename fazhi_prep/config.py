@@ -24,6 +24,16 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+def _instance_secret(instance_path: str) -> str | None:
+    # `make run` keeps a per-checkout key here, so plain `flask --app app …`
+    # commands work in the same checkout without exporting it.
+    path = Path(instance_path) / "secret_key"
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Settings for one app instance: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -35,7 +45,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
             os.environ.get("DATABASE_URL")
             or f"sqlite:///{Path(instance_path) / 'fazhi_prep.sqlite3'}"
         ),
-        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
         "BANK_DIR": str(PROJECT_ROOT / "question_bank"),
         "MODEL_ANSWERS_DIR": str(PROJECT_ROOT / "model_answers"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -51,7 +61,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     if not config["SECRET_KEY"]:
         if not (testing or development):
             raise ConfigError(
-                "SECRET_KEY is not set. Export SECRET_KEY (or FAZHI_ENV=development for local use)."
+                "SECRET_KEY is not set. Export SECRET_KEY, write one to instance/secret_key "
+                "(`make run` does), or set FAZHI_ENV=development for local use."
             )
         config["SECRET_KEY"] = os.urandom(32).hex()
     return config

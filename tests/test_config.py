@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from fazhi_prep import create_app
@@ -8,12 +9,30 @@ from fazhi_prep.config import ConfigError
 from fazhi_prep.extensions import db
 
 
-def test_refuses_to_start_without_secret_key_in_production(monkeypatch):
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """Production settings with an empty instance folder of our own."""
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("FAZHI_ENV", "production")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path))
+    return tmp_path
+
+
+def test_refuses_to_start_without_secret_key_in_production(production):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+def test_secret_key_file_in_instance_folder_is_used(production):
+    (production / "secret_key").write_text("kept-by-make-run\n", encoding="utf-8")
+    assert create_app().config["SECRET_KEY"] == "kept-by-make-run"
+
+
+def test_environment_secret_wins_over_instance_file(production, monkeypatch):
+    (production / "secret_key").write_text("from-file", encoding="utf-8")
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    assert create_app().config["SECRET_KEY"] == "from-env"
 
 
 def test_secret_key_and_database_from_environment(monkeypatch, tmp_path):
