@@ -53,7 +53,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token must not expire while a candidate writes
-        "MAX_ANSWER_CHARS": 20_000,
+        "MAX_ANSWER_CHARS": int(os.environ.get("MAX_ANSWER_CHARS", 20_000)),
+        "AUTOSAVE_MS": int(os.environ.get("AUTOSAVE_MS", 3000)),
+        "DISPLAY_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai"),
+        "RUBRIC_TEST_TOLERANCE": float(os.environ.get("RUBRIC_TEST_TOLERANCE", 0.1)),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

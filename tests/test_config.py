@@ -68,3 +68,14 @@ def test_security_headers(client):
     response = client.get("/login")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_tunable_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("AUTOSAVE_MS", "5000")
+    monkeypatch.setenv("MAX_ANSWER_CHARS", "12000")
+    monkeypatch.setenv("RUBRIC_TEST_TOLERANCE", "0.05")
+    app = create_app({"TESTING": True})
+    assert app.config["AUTOSAVE_MS"] == 5000
+    assert app.config["MAX_ANSWER_CHARS"] == 12000
+    assert app.config["RUBRIC_TEST_TOLERANCE"] == 0.05
+    assert app.config["DISPLAY_TIMEZONE"] == "Asia/Shanghai"

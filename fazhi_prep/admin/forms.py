@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..auth.forms import PASSWORD_RULES, USERNAME_RULES
 from ..models import ROLE_LABELS, Role
 from ..tutor.forms import choices
 from .service import username_taken
@@ -12,15 +13,8 @@ ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 
 
 class CreateUserForm(FlaskForm):
-    username = StringField(
-        "用户名",
-        validators=[
-            DataRequired("请输入用户名"),
-            Length(3, 32, "用户名应为 3–32 个字符"),
-            Regexp(r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$", message="用户名只能包含中文、字母、数字、_ 和 -"),
-        ],
-    )
-    password = PasswordField("初始密码", validators=[DataRequired("请输入密码"), Length(8, 128, "密码至少 8 位")])
+    username = StringField("用户名", validators=list(USERNAME_RULES))
+    password = PasswordField("初始密码", validators=list(PASSWORD_RULES))
     role = SelectField("角色", choices=choices(ROLE_CHOICES), default=Role.CANDIDATE.value)
     submit = SubmitField("创建账号")
 

@@ -14,18 +14,18 @@ class LoginForm(FlaskForm):
     submit = SubmitField("登录")
 
 
+# Shared by self-registration and admin-created accounts, so both accept the same names.
+USERNAME_RULES = (
+    DataRequired("请输入用户名"),
+    Length(3, 32, "用户名应为 3–32 个字符"),
+    Regexp(r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$", message="用户名只能包含中文、字母、数字、_ 和 -"),
+)
+PASSWORD_RULES = (DataRequired("请输入密码"), Length(8, 128, "密码至少 8 位"))
+
+
 class RegisterForm(FlaskForm):
-    username = StringField(
-        "用户名",
-        validators=[
-            DataRequired("请输入用户名"),
-            Length(3, 32, "用户名应为 3–32 个字符"),
-            Regexp(r"^[A-Za-z0-9_\-\u4e00-\u9fff]+$", message="用户名只能包含中文、字母、数字、_ 和 -"),
-        ],
-    )
-    password = PasswordField(
-        "密码", validators=[DataRequired("请输入密码"), Length(8, 128, "密码至少 8 位")]
-    )
+    username = StringField("用户名", validators=list(USERNAME_RULES))
+    password = PasswordField("密码", validators=list(PASSWORD_RULES))
     password2 = PasswordField(
         "确认密码", validators=[DataRequired("请再次输入密码"), EqualTo("password", "两次输入的密码不一致")]
     )

@@ -244,10 +244,10 @@ def attempt(attempt_id: int):
     """The result: score, highlights, points, format, model answer side by side, self-marks."""
     attempt = _attempt_or_404(attempt_id)
     view = service.attempt_view(attempt, request.args.get("model"))
-    return _render_attempt(view)
+    return render_result_page(view)
 
 
-def _render_attempt(view, form=None, status: int = 200):
+def render_result_page(view, form=None, status: int = 200):
     owner = view.attempt.user_id == current_user.id
     if owner and form is None:
         form = self_mark_form(view.points)
@@ -274,7 +274,7 @@ def self_marks(attempt_id: int):
     form = self_mark_form(rows)
     if not form.validate_on_submit():
         view = service.attempt_view(attempt, request.args.get("model"))
-        return _render_attempt(view, form, status=422)
+        return render_result_page(view, form, status=422)
     marks = {point.key: (mark.data, note.data or "") for point, mark, note in form.point_fields}
     service.save_self_marks(attempt, marks)
     db.session.commit()

@@ -79,7 +79,7 @@ def _render_attempt(attempt: Attempt, form: OverrideForm, status: int = 200):
 
     g.review = review.ReviewContext(form, RevisionForm(formdata=None), RevisionForm(formdata=None),
                                     review.flag_names(attempt))
-    html, _ = practice_routes._render_attempt(practice.attempt_view(attempt, request.args.get("model")))
+    html, _ = practice_routes.render_result_page(practice.attempt_view(attempt, request.args.get("model")))
     return html, status
 
 
