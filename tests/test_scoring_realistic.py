@@ -1,0 +1,151 @@
+"""The engine on realistic held-out texts (tests/fixtures/realistic/).
+
+The fixtures are written the way local governments actually write — annual
+法治政府建设 reports of other cities, counties and districts and other years,
+notices, speech outlines, an 经验材料, an 意见 section, a 工作思路 — with
+their own figures and their own paraphrases (深化“放管服”改革, 证明事项告知承诺制,
+府院联动, 首违不罚, 述法 ...), not the bank's 给定材料 or model answers; and
+texts on other subjects in the same genres (安全生产, 乡村振兴, 生态环境,
+经济运行, 信访) plus a travel note and a sports report.
+
+The bands are set from what a grader would do, not from the engine's current
+output:
+
+* an on-topic text of the prompt's genre is a competent answer that did not
+  read this prompt's 给定材料: it should pass clearly (60, the usual 及格
+  line), and a real document must never be taken for 堆砌 or 照抄;
+* a text on another subject earns at most a quarter of the marks on any
+  prompt, however well formatted it is;
+* where the format carries most of the marks (the 会议通知, the 工作思路),
+  an on-topic text of another genre scores clearly below one of the right genre;
+* on every prompt, the right-genre texts rank above every off-topic text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fazhi_prep.bank import read_bank
+from fazhi_prep.scoring import score
+from fazhi_prep.scoring.counting import char_count
+
+ROOT = Path(__file__).resolve().parent.parent
+REALISTIC = Path(__file__).resolve().parent / "fixtures" / "realistic"
+GAMING = {"keyword_stuffing", "copied_material"}
+
+# file -> the prompt(s) it answers in the right genre
+ON_TOPIC = {
+    "report_2020_nanxi_city.txt": ["bc-01"],  # 2020 annual report, a 市
+    "report_2021_linjiang_district.txt": ["bc-01"],  # 2021 annual report, a 区
+    "report_2022_qingshan_county.txt": ["bc-01"],  # 2022 annual report, a 县
+    "analysis_problems_countermeasures.txt": ["bc-02"],  # 问题与对策
+    "experience_city_practices.txt": ["bc-03"],  # 经验材料
+    "notice_county_executive_meeting.txt": ["bc-04"],  # 常务会议通知, 传达学习《纲要》
+    "notice_district_study_meeting.txt": ["bc-04"],  # 专题学习会议通知
+    "speech_outline_city_mayor.txt": ["bc-05"],  # 市长交流发言提纲
+    "speech_outline_county_head.txt": ["bc-05"],  # 县长发言提纲
+    "opinion_organizational_guarantee.txt": ["bc-06"],  # 意见的组织保障部分
+    "work_plan_drafting.txt": ["bc-07"],  # 实施方案起草工作思路
+}
+
+OFF_TOPIC = [
+    "off_safety_production_notice.txt",  # 安全生产 meeting notice
+    "off_rural_revitalization_report.txt",  # 乡村振兴 annual report
+    "off_eco_protection_speech_outline.txt",  # 生态环境保护 speech outline
+    "off_economic_work_report.txt",  # 经济运行 report, no 营商环境
+    "off_travel_note.txt",
+    "off_sports_news.txt",
+    "off_xinfang_work_report.txt",  # 信访 report: 办结率、满意率、矛盾化解, a neighbouring subject
+]
+
+# genre -> (min, max) 字 a real text of that genre runs to (keeps the fixtures honest)
+GENRE_LENGTH = {
+    "report": (800, 1200),
+    "notice": (150, 300),
+    "work_plan": (150, 300),
+}
+
+PASS = 60  # on-topic, right genre, on its prompt
+OFF_TOPIC_MAX = 25  # any prompt
+GENRE_GAP = 20  # right genre over wrong genre where format carries the marks
+RANK_GAP = 35  # right genre over off-topic, every prompt
+FORMAT_HEAVY = ["bc-04", "bc-07"]
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return read_bank(ROOT / "question_bank", ROOT / "model_answers").questions
+
+
+@pytest.fixture(scope="module")
+def scores(questions):
+    """(file, question id) -> Result, for every fixture on every prompt."""
+    return {
+        (name, qid): score(q, (REALISTIC / name).read_text(encoding="utf-8"))
+        for name in [*ON_TOPIC, *OFF_TOPIC]
+        for qid, q in questions.items()
+    }
+
+
+def right_genre(qid):
+    return [name for name, qids in ON_TOPIC.items() if qid in qids]
+
+
+def test_every_fixture_is_in_a_table():
+    files = {p.name for p in REALISTIC.glob("*.txt")}
+    assert files == set(ON_TOPIC) | set(OFF_TOPIC)
+    assert not set(ON_TOPIC) & set(OFF_TOPIC)
+
+
+@pytest.mark.parametrize("name", list(ON_TOPIC))
+def test_fixtures_are_the_length_of_their_genre(questions, name):
+    text = (REALISTIC / name).read_text(encoding="utf-8")
+    for qid in ON_TOPIC[name]:
+        bounds = GENRE_LENGTH.get(questions[qid].genre)
+        if bounds:
+            assert bounds[0] <= char_count(text) <= bounds[1], (name, char_count(text))
+
+
+@pytest.mark.parametrize(("name", "qid"), [(n, q) for n, qids in ON_TOPIC.items() for q in qids])
+def test_on_topic_text_of_the_right_genre_passes_clearly(scores, name, qid):
+    result = scores[(name, qid)]
+    missed = [(p.key, p.found, p.required) for p in result.points if p.credit < 1]
+    assert result.score >= PASS, (name, qid, result.score, missed, result.explanation)
+    assert not GAMING & set(result.flag_names), (name, qid, [(f.name, f.reason) for f in result.flags])
+    assert not [f.key for f in result.format if not f.ok], (name, qid)
+
+
+@pytest.mark.parametrize("name", list(ON_TOPIC))
+def test_real_documents_are_never_taken_for_stuffing_or_copying(questions, scores, name):
+    for qid in questions:
+        result = scores[(name, qid)]
+        assert not GAMING & set(result.flag_names), (name, qid, [(f.name, f.reason) for f in result.flags])
+
+
+@pytest.mark.parametrize("name", OFF_TOPIC)
+def test_off_topic_text_scores_low_on_every_prompt(questions, scores, name):
+    for qid in questions:
+        result = scores[(name, qid)]
+        hit = [(p.key, [h.term for h in p.hits]) for p in result.points if p.credit > 0]
+        assert result.score <= OFF_TOPIC_MAX, (name, qid, result.score, hit, result.explanation)
+        assert result.coverage < 0.25, (name, qid, result.coverage, hit)
+
+
+@pytest.mark.parametrize("qid", FORMAT_HEAVY)
+def test_on_topic_text_of_the_wrong_genre_scores_lower(scores, qid):
+    right = right_genre(qid)
+    wrong = [name for name, qids in ON_TOPIC.items() if qid not in qids]
+    floor = min(scores[(n, qid)].score for n in right)
+    for name in wrong:
+        assert scores[(name, qid)].score <= floor - GENRE_GAP, (qid, name, scores[(name, qid)].score, floor)
+
+
+def test_right_genre_ranks_above_every_off_topic_text(questions, scores):
+    for qid in questions:
+        right = right_genre(qid)
+        assert right, qid
+        floor = min(scores[(n, qid)].score for n in right)
+        ceiling = max(scores[(n, qid)].score for n in OFF_TOPIC)
+        assert floor - ceiling >= RANK_GAP, (qid, floor, ceiling)
