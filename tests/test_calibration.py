@@ -127,3 +127,24 @@ def test_tutor_sample_flows_into_calibration(app, client, mini_root):
         "revision": question("t-01").revision})
     switch_user(client, "kao1")
     assert "浏览器样例" in client.get("/calibration/").get_data(as_text=True)
+
+
+def test_self_score_leaves_out_the_deductions_that_take_back_content_marks():
+    # the candidate's self-marks decide content; 跑题's content share and 堆砌 go with it
+    class Marked:
+        self_marks = {"p1": {"mark": "covered"}, "p2": {"mark": "partly"}}
+        result = {
+            "points": [{"key": "p1", "max": 30}, {"key": "p2", "max": 20}],
+            "breakdown": {
+                "format": {"earned": 10},
+                "length": {"earned": 5},
+                "deductions": [
+                    {"kind": "relevance_content", "marks": 12},
+                    {"kind": "keyword_stuffing", "marks": 7},
+                    {"kind": "relevance", "marks": 4},
+                    {"kind": "common_errors", "marks": 1},
+                ],
+            },
+        }
+
+    assert service.self_score(Marked()) == 30 + 10 + 10 + 5 - 4 - 1

@@ -15,7 +15,8 @@ output:
   read this prompt's 给定材料: it should pass clearly (60, the usual 及格
   line), and a real document must never be taken for 堆砌 or 照抄;
 * a text on another subject earns at most a quarter of the marks on any
-  prompt, however well formatted it is;
+  prompt, however well formatted it is, even one whose stock phrases
+  (贯彻落实, 考核, 第一责任人, 专题研究) overlap a rubric;
 * where the format carries most of the marks (the 会议通知, the 工作思路),
   an on-topic text of another genre scores clearly below one of the right genre;
 * on every prompt, the right-genre texts rank above every off-topic text.
@@ -58,6 +59,8 @@ OFF_TOPIC = [
     "off_travel_note.txt",
     "off_sports_news.txt",
     "off_xinfang_work_report.txt",  # 信访 report: 办结率、满意率、矛盾化解, a neighbouring subject
+    "off_safety_annual_report.txt",  # 安全生产 annual report: 责任制, 考核, 监管执法, 专题研究
+    "off_lianzheng_speech_outline.txt",  # 党风廉政 speech outline: 第一责任人, 主体责任, 监督
 ]
 
 # genre -> (min, max) 字 a real text of that genre runs to (keeps the fixtures honest)

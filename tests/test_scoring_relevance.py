@@ -8,7 +8,15 @@ from test_scoring_support import CANDIDATE_ANSWERS, question
 
 from fazhi_prep.scoring import score
 from fazhi_prep.scoring.normalize import normalize
-from fazhi_prep.scoring.relevance import TOPIC_FULL, topic_density
+from fazhi_prep.scoring.relevance import (
+    CONTENT_FLOOR,
+    COVERAGE_OFF,
+    COVERAGE_ON,
+    TOPIC_FULL,
+    content_share,
+    relevance,
+    topic_density,
+)
 
 Q = question()
 
@@ -45,3 +53,40 @@ def test_ranking_of_answers():
     scores = {name: score(Q, text).score for name, text in CANDIDATE_ANSWERS.items()}
     off = max(score(Q, text).score for text in OFF_TOPIC.values())
     assert scores["solid"] > scores["outline_style"] > scores["weak"] > off
+
+
+def test_stock_phrases_of_another_subject_keep_at_most_half_their_content_marks():
+    # a 安全生产 report says 压实责任, 考核, 监管执法 ... : real hits, but no answer
+    result = score(Q, OFF_TOPIC["safety_report"])
+    kinds = {d.kind: d for d in result.breakdown.deductions}
+    if result.breakdown.content > 0:
+        taken = kinds["relevance_content"].marks
+        assert 0 < taken <= result.breakdown.content / 2 + 0.01
+        assert "公文常用语" in kinds["relevance_content"].reason
+    assert result.score < 20
+
+
+def test_the_gate_ignores_coverage_that_stock_phrases_reach_alone():
+    gate_low, _ = relevance(COVERAGE_OFF, "")
+    gate_mid, _ = relevance((COVERAGE_OFF + COVERAGE_ON) / 2, "")
+    gate_high, _ = relevance(COVERAGE_ON, "")
+    assert (gate_low, gate_high) == (0.0, 1.0)
+    assert 0.4 < gate_mid < 0.6
+
+
+def test_an_answer_in_its_own_paraphrases_keeps_every_mark():
+    # coverage alone is enough once it is beyond what stock phrases reach
+    gate, density = relevance(COVERAGE_ON + 0.05, normalize("我们扎实推进各项工作，成效明显。").text)
+    assert density == 0 and gate == 1.0
+    assert content_share(gate) == 1.0
+
+
+def test_content_share_never_drops_below_the_floor():
+    assert content_share(0.0) == CONTENT_FLOOR
+    assert content_share(0.5) == (CONTENT_FLOOR + 1) / 2
+
+
+@pytest.mark.parametrize("name", list(CANDIDATE_ANSWERS))
+def test_on_topic_answers_keep_their_content_marks(name):
+    result = score(Q, CANDIDATE_ANSWERS[name])
+    assert "relevance_content" not in {d.kind for d in result.breakdown.deductions}

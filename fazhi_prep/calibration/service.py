@@ -169,15 +169,15 @@ class Summary:
         return sum(r.agreed for r in self.rounds) / total if total else 0.0
 
 
-CONTENT_DEDUCTIONS = ("keyword_stuffing", "copied_material")
+CONTENT_DEDUCTIONS = ("keyword_stuffing", "copied_material", "relevance_content")
 
 
 def self_score(attempt: Attempt) -> float | None:
     """The attempt's score with the candidate's self-marks as the content marks.
 
     Format, length and the deductions not about content (relevance, over the
-    limit, 常见错误) are the system's; the 堆砌/照抄 deductions are left out,
-    since they take back content marks the self-marks now decide.
+    limit, 常见错误) are the system's; the 堆砌/照抄 and 跑题-content deductions
+    are left out, since they take back content marks the self-marks now decide.
     """
     marks = attempt.self_marks or {}
     points = attempt.result.get("points", [])

@@ -41,6 +41,7 @@ FLAG_LABELS = {
 DEDUCTION_LABELS = {
     **FLAG_LABELS,
     "relevance": "内容关联不足",
+    "relevance_content": "内容关联不足（要点）",
     "common_errors": "常见错误",
 }
 

@@ -11,7 +11,8 @@ Total = content + format + length − deductions, clamped to 0–100, where
 * deductions: anti-gaming (the content marks that flagged text earned),
   relevance (format and length marks scale down for a text that is not
   about the subject — see relevance.py — so an off-topic text in the right
-  format scores low), the over-limit excess, and 常见错误
+  format scores low; its content marks scale down less steeply), the
+  over-limit excess, and 常见错误
   (``question.error_deduction`` each).
 """
 
@@ -29,7 +30,7 @@ from .format_check import check_format
 from .gaming import GamingCheck
 from .length import LengthCheck, check_length
 from .normalize import Normalized, normalize, normalize_term
-from .relevance import relevance
+from .relevance import content_share, relevance
 from .result import (
     FLAG_NAMES,
     Breakdown,
@@ -264,6 +265,31 @@ def _errors(question: Question, norm: Normalized) -> tuple[list[ErrorResult], li
     return errors, [Deduction("common_errors", _r(per * len(errors)), reason)]
 
 
+def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Deduction]:
+    """跑题: judged on the candidate's own (unflagged) text, see relevance.py."""
+    own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
+    gate, _ = relevance(gaming.coverage, own)
+    if gate >= 1.0:
+        return []
+    kept = content_share(gate)
+    why = (
+        f"内容要点只覆盖了{gaming.coverage:.0%}，法治政府建设方面的表述也很少，"
+        f"答案与题目要求关联不够（疑似跑题），"
+    )
+    out = []
+    if form_marks > 0:
+        out.append(Deduction("relevance", _r(form_marks * (1 - gate)), why + f"格式分和字数分按{gate:.0%}计。"))
+    if gaming.content > 0:
+        out.append(
+            Deduction(
+                "relevance_content",
+                _r(gaming.content * (1 - kept)),
+                f"疑似跑题：命中的提法多是各类工作都用的公文常用语，内容分按{kept:.0%}计。",
+            )
+        )
+    return out
+
+
 def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     """Score ``text`` as an answer to ``question``.
 
@@ -288,20 +314,8 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     lc, length_earned, length_flags, deductions = _length_part(question, count)
     deductions = gaming.deductions + deductions
 
-    # format and length marks only for an answer on the subject, judged on the
-    # candidate's own (unflagged) text
     if any(p.weight > 0 for p in rubric.points):
-        own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
-        gate, _ = relevance(gaming.coverage, own)
-        if gate < 1.0 and format_earned + length_earned > 0:
-            deductions.append(
-                Deduction(
-                    "relevance",
-                    _r((format_earned + length_earned) * (1 - gate)),
-                    f"内容要点只覆盖了{gaming.coverage:.0%}，法治政府建设方面的表述也很少，"
-                    f"答案与题目要求关联不够（疑似跑题），格式分和字数分按{gate:.0%}计。",
-                )
-            )
+        deductions += _off_topic(gaming, norm, format_earned + length_earned)
 
     errors, error_deductions = _errors(question, norm)
     deductions += error_deductions

@@ -1,16 +1,23 @@
-"""Is the answer about 法治政府 at all? (跑题 check for format and length marks.)
+"""Is the answer about 法治政府 at all? (the 跑题 check)
 
-Format and length marks are only earned by an answer to the question: a
-well-formatted notice about 安全生产 must not collect them on a 法治政府
-prompt. An answer counts as relevant in proportion to
+An answer counts as on the subject in proportion to
 
-* its rubric coverage (full from ``COVERAGE_FULL``), or
 * the density of the subject's own vocabulary (``TOPIC_TERMS``: 法治政府,
   依法行政, 行政执法, 行政复议 ... — words other subjects rarely use), full
-  from ``TOPIC_FULL`` of the text,
+  from ``TOPIC_FULL`` of the text, or
+* its rubric coverage, but only above ``COVERAGE_OFF``: the stock words of
+  any official document (贯彻落实, 考核, 专题研究, 主要负责人 ...) reach about
+  a fifth of a rubric on their own, so coverage below that says nothing
+  about the subject; from ``COVERAGE_ON`` it is enough by itself (an answer
+  in its own paraphrases),
 
-whichever is higher. A generic but on-topic answer keeps its format marks;
-a text on another subject does not.
+whichever is higher. The gate scales the format and length marks (a
+well-formatted 安全生产 notice does not collect them on a 法治政府 prompt)
+and, less steeply, the content marks (``content_share``): a 党风廉政 speech
+that happens to say 第一责任人 and 考核 is not half an answer on 组织保障.
+On the held-out fixtures the two populations sit far apart: on-topic
+texts of every genre have a density of 0.03 or more, texts on other
+subjects 0.01 or less.
 """
 
 from __future__ import annotations
@@ -21,8 +28,12 @@ import ahocorasick
 
 from .normalize import normalize_term
 
-COVERAGE_FULL = 0.4
-TOPIC_FULL = 0.04
+COVERAGE_OFF = 0.2
+COVERAGE_ON = 0.45
+TOPIC_FULL = 0.03
+# the content marks an off-subject text keeps at worst: its hits are real
+# words, just not an answer to this question
+CONTENT_FLOOR = 0.5
 
 TOPIC_TERMS = (
     "法治政府", "依法行政", "法治建设", "法治思维", "法治方式", "法治轨道", "法治意识",
@@ -60,6 +71,11 @@ def topic_density(norm_text: str) -> float:
 def relevance(coverage: float, norm_text: str) -> tuple[float, float]:
     """(gate 0–1, topic density): the share of format and length marks kept."""
     density = topic_density(norm_text)
-    by_coverage = min(1.0, coverage / COVERAGE_FULL) if COVERAGE_FULL > 0 else 1.0
-    by_topic = min(1.0, density / TOPIC_FULL) if TOPIC_FULL > 0 else 1.0
+    by_coverage = min(1.0, max(0.0, coverage - COVERAGE_OFF) / (COVERAGE_ON - COVERAGE_OFF))
+    by_topic = min(1.0, density / TOPIC_FULL)
     return max(by_coverage, by_topic), density
+
+
+def content_share(gate: float) -> float:
+    """The share of content marks kept at a given gate."""
+    return CONTENT_FLOOR + (1.0 - CONTENT_FLOOR) * gate

@@ -83,7 +83,7 @@ class ErrorResult:
 
 @dataclass
 class Deduction:
-    kind: str  # keyword_stuffing, copied_material, relevance, over_limit, common_errors
+    kind: str  # keyword_stuffing, copied_material, relevance, relevance_content, over_limit, common_errors
     marks: float
     reason: str
 
