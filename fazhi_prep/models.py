@@ -286,14 +286,17 @@ class RubricPoint(db.Model):
     rubric: Mapped[Rubric] = relationship(back_populates="points")
 
     def to_spec(self) -> spec.Point:
+        # core groups stay marked in the stored groups, as in the files
+        groups, core = spec.split_core(self.groups)
         return spec.Point(
             key=self.key,
             label=self.label,
             weight=self.weight,
             source=self.source,
-            groups=tuple(tuple(g) for g in self.groups),
+            groups=groups,
             need=self.need,
             area=self.area,
+            core=core,
         )
 
 

@@ -210,3 +210,18 @@ def test_segments_split_overlaps_and_tag_the_end_of_each_run():
 def test_segments_ignore_spans_outside_the_text():
     segs = segments("法治", [Mark(1, 9, (1,), ("一",)), Mark(5, 7, (2,), ("二",))])
     assert [(s.text, s.points) for s in segs] == [("法", ()), ("治", (1,))]
+
+
+def test_a_point_missing_its_core_wording_says_so(app, logged_in, mini_root):
+    # t-01's own point: generic 传达学习 beside the core 《纲要》 group
+    path = mini_root / "question_bank/questions/t-01.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("        - 传达学习 | 学习贯彻", "        - 传达学习 | 学习贯彻\n        - ★纲要 | 法治政府建设实施纲要"), encoding="utf-8")
+    load(app, mini_root)
+    start(logged_in)
+    submit(logged_in, "关于召开会议的通知\n各单位：\n定于8月20日开会，传达学习有关文件。\n某市人民政府办公室\n2021年8月16日")
+    attempt = attempts_of("kaosheng1")[0]
+    point = next(p for p in attempt.result["points"] if p["key"] == "t-01.yiti")
+    assert point["credit"] == 0 and point["core_missing"] == [["纲要", "法治政府建设实施纲要"]]
+    page = logged_in.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "缺核心提法：纲要／法治政府建设实施纲要" in page

@@ -49,6 +49,21 @@ ON_TOPIC = {
     "speech_outline_county_head.txt": ["bc-05"],  # 县长发言提纲
     "opinion_organizational_guarantee.txt": ["bc-06"],  # 意见的组织保障部分
     "work_plan_drafting.txt": ["bc-07"],  # 实施方案起草工作思路
+    # a second author's set, in other registers
+    "report_2020_district_plain.txt": ["bc-01"],  # a 区's report in plain words
+    "report_2020_province_market_regulation.txt": ["bc-01"],  # a 省级部门's report
+    "analysis_short_list.txt": ["bc-02"],  # problems and countermeasures as a short list
+    "experience_paraphrased.txt": ["bc-03"],  # 经验材料 in its own paraphrases
+    "notice_numbered_items.txt": ["bc-04"],  # notice with numbered 时间/地点/议程 items
+    "speech_full_prose.txt": ["bc-05"],  # a full 发言稿 in prose, not an outline
+    "opinion_guarantee_prose.txt": ["bc-06"],  # 组织保障 section in prose
+    "work_plan_four_steps.txt": ["bc-07"],  # 工作思路 in four steps
+}
+
+# on-topic texts that pass on content but rightly miss a format element of the genre
+FORMAT_DEVIATES = {
+    "speech_full_prose.txt": ["numbering"],  # a 发言稿 in prose for a 发言提纲 prompt
+    "opinion_guarantee_prose.txt": ["numbered_measures"],  # paragraphs begin 要…, no 序号
 }
 
 OFF_TOPIC = [
@@ -61,6 +76,13 @@ OFF_TOPIC = [
     "off_xinfang_work_report.txt",  # 信访 report: 办结率、满意率、矛盾化解, a neighbouring subject
     "off_safety_annual_report.txt",  # 安全生产 annual report: 责任制, 考核, 监管执法, 专题研究
     "off_lianzheng_speech_outline.txt",  # 党风廉政 speech outline: 第一责任人, 主体责任, 监督
+    "off_audit_rectification_report.txt",  # 审计整改 report: 台账, 责任单位, 整改
+    "off_business_env_speech_outline.txt",  # 营商环境 speech outline: shares 放管服 with the 纲要
+    "off_census_notice.txt",  # 人口普查 meeting notice: 传达学习, 动员部署, 书面材料
+    "off_eco_inspection_rectification_report.txt",  # 生态环境督察整改 report: 综合行政执法
+    "off_party_building_experience.txt",  # 基层党建 经验材料
+    "off_pingan_meeting_notice.txt",  # 平安建设 meeting notice
+    "off_shuangjian_work_plan.txt",  # 双减 方案 drafting steps, down to 合法性审核
 ]
 
 # genre -> (min, max) 字 a real text of that genre runs to (keeps the fixtures honest)
@@ -92,6 +114,14 @@ def scores(questions):
     }
 
 
+def core_coverage(question, result):
+    """Weighted coverage of the points that have core groups (★)."""
+    cored = {p.key for p in question.rubric.points if p.core}
+    assert cored, question.id  # every prompt's rubric marks its subject-specific 提法
+    points = [p for p in result.points if p.key in cored]
+    return sum(p.weight * p.coverage for p in points) / sum(p.weight for p in points)
+
+
 def right_genre(qid):
     return [name for name, qids in ON_TOPIC.items() if qid in qids]
 
@@ -117,7 +147,8 @@ def test_on_topic_text_of_the_right_genre_passes_clearly(scores, name, qid):
     missed = [(p.key, p.found, p.required) for p in result.points if p.credit < 1]
     assert result.score >= PASS, (name, qid, result.score, missed, result.explanation)
     assert not GAMING & set(result.flag_names), (name, qid, [(f.name, f.reason) for f in result.flags])
-    assert not [f.key for f in result.format if not f.ok], (name, qid)
+    missing_format = [f.key for f in result.format if not f.ok]
+    assert missing_format == FORMAT_DEVIATES.get(name, []), (name, qid, missing_format)
 
 
 @pytest.mark.parametrize("name", list(ON_TOPIC))
@@ -133,7 +164,10 @@ def test_off_topic_text_scores_low_on_every_prompt(questions, scores, name):
         result = scores[(name, qid)]
         hit = [(p.key, [h.term for h in p.hits]) for p in result.points if p.credit > 0]
         assert result.score <= OFF_TOPIC_MAX, (name, qid, result.score, hit, result.explanation)
-        assert result.coverage < 0.25, (name, qid, result.coverage, hit)
+        # the procedure of a 工作思路 or a notice's 会务 fits any subject; the
+        # subject's own 提法 (the core groups) do not, bar the odd shared one
+        # (a 生态环境 report's 综合行政执法改革)
+        assert core_coverage(questions[qid], result) < 0.5, (name, qid, hit)
 
 
 @pytest.mark.parametrize("qid", FORMAT_HEAVY)

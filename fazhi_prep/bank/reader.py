@@ -144,7 +144,12 @@ def default_minutes(limit_max: int | None) -> int:
 
 
 def split_terms(line: str) -> list[str]:
-    return [alt.strip() for alt in str(line).split("|") if alt.strip()]
+    """A group's alternatives; a core group's mark kept in one spelling (``★term``)."""
+    alternatives = [alt.strip() for alt in str(line).split("|") if alt.strip()]
+    if alternatives and alternatives[0].startswith(spec.CORE_MARK):
+        rest = alternatives[0].lstrip(spec.CORE_MARK).strip()
+        alternatives[0] = spec.CORE_MARK + rest  # a bare mark is reported as an empty group
+    return alternatives
 
 
 def to_spec(q: QuestionFile, errors: ErrorList) -> spec.Question:
@@ -243,7 +248,7 @@ class _Reader:
         groups = []
         for i, line in enumerate(terms):
             alternatives = split_terms(line) if isinstance(line, str) else []
-            if not alternatives:
+            if not alternatives or alternatives[0] == spec.CORE_MARK:
                 self.problem(path, terms.line_of(i), "词组为空：每行写一个或多个用 | 分隔的词")
                 continue
             groups.append(alternatives)
@@ -566,14 +571,16 @@ class _Reader:
                 return None
         if weight is None:
             return None
+        plain, core = spec.split_core(groups)
         return spec.Point(
             key=key,
             label=label,
             weight=weight,
             source=source,
-            groups=tuple(tuple(g) for g in groups),
+            groups=plain,
             need=need,
             area=area,
+            core=core,
         )
 
     def resolve_format(

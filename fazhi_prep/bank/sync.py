@@ -439,7 +439,7 @@ def add_rubric_version(
                 source=point.source,
                 need=point.need,
                 area=point.area,
-                groups=[list(g) for g in point.groups],
+                groups=spec.marked_groups(point),
             )
         )
     for pos, rule in enumerate(resolved.format_rules):

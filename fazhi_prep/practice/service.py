@@ -324,6 +324,7 @@ class PointRow:
     raw_status: str
     terms: list[str]
     missing: list[list[str]]
+    core_missing: list[list[str]] = field(default_factory=list)
     model_status: str | None = None
     model_terms: list[str] = field(default_factory=list)
     self_mark: str | None = None
@@ -402,6 +403,7 @@ def point_rows(attempt: Attempt) -> list[PointRow]:
                 raw_status=point_status({"counted_coverage": point.get("coverage", 0)}),
                 terms=_terms(point),
                 missing=point.get("missing", []),
+                core_missing=point.get("core_missing", []),
                 self_mark=mine.get("mark"),
                 self_note=mine.get("note", ""),
             )

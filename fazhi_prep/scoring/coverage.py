@@ -57,7 +57,14 @@ class PointCoverage:
     missing: tuple[int, ...]  # indices of groups not found
 
     @property
+    def core_missing(self) -> bool:
+        core = self.point.core
+        return bool(core) and not any(h.group in core for h in self.found)
+
+    @property
     def coverage(self) -> float:
+        if self.core_missing:
+            return 0.0
         return min(1.0, len(self.found) / self.point.required)
 
 

@@ -189,6 +189,7 @@ def _point_results(
                 max=_r(mx),
                 hits=hits,
                 missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
+                core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
             )
         )
     return out
@@ -268,7 +269,13 @@ def _errors(question: Question, norm: Normalized) -> tuple[list[ErrorResult], li
 def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Deduction]:
     """跑题: judged on the candidate's own (unflagged) text, see relevance.py."""
     own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
-    gate, _ = relevance(gaming.coverage, own)
+    cored = [c for c in gaming.counted if c.point.core and c.point.weight > 0]
+    if cored:
+        weight = sum(c.point.weight for c in cored)
+        core_coverage = sum(c.point.weight * c.coverage for c in cored) / weight
+        gate, _ = relevance(core_coverage, own, core=True)
+    else:
+        gate, _ = relevance(gaming.coverage, own)
     if gate >= 1.0:
         return []
     kept = content_share(gate)

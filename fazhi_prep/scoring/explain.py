@@ -54,6 +54,12 @@ def point_line(p: PointResult, mode: str) -> str:
         hint = "；".join(_alts(g) for g in p.missing[:3])
         return f"✗ {head}：未写到，0分。可写{hint}。"
     basis = f"得分依据：{_quote(words)}。"
+    if p.core_missing:
+        hint = "；".join(_alts(g) for g in p.core_missing)
+        return (
+            f"✗ {head}：写到了{_quote(words)}，但没有写到核心提法（{hint}），"
+            f"这些词在各类公文里都常见，单独出现不能说明写到了这个要点，0分。"
+        )
     if p.credit >= 1:
         need = f"（需{p.required}组）" if p.required < p.groups else ""
         line = f"✓ {head}：写到{p.found}组提法{need}，得{_n(p.earned)}分。{basis}"

@@ -1,23 +1,26 @@
 """Is the answer about 法治政府 at all? (the 跑题 check)
 
-An answer counts as on the subject in proportion to
+An answer counts as on the subject in proportion to the higher of
 
-* the density of the subject's own vocabulary (``TOPIC_TERMS``: 法治政府,
-  依法行政, 行政执法, 行政复议 ... — words other subjects rarely use), full
-  from ``TOPIC_FULL`` of the text, or
-* its rubric coverage, but only above ``COVERAGE_OFF``: the stock words of
-  any official document (贯彻落实, 考核, 专题研究, 主要负责人 ...) reach about
-  a fifth of a rubric on their own, so coverage below that says nothing
-  about the subject; from ``COVERAGE_ON`` it is enough by itself (an answer
-  in its own paraphrases),
+* its own subject vocabulary (``TOPIC_TERMS``: 法治政府, 依法行政, 行政执法,
+  行政复议, 纲要 ... — words other subjects rarely use): its density, full
+  from ``TOPIC_FULL`` of the text, and how often it is used, nothing for a
+  single mention (a 双减 plan that sends its draft for 合法性审核 is not
+  about 法治政府), full from ``TOPIC_MENTIONS``; and
+* its coverage of the rubric's core groups (★, see ``spec.CORE_MARK``): the
+  subject-specific 提法 of the points that have them, full from
+  ``CORE_ON``. A rubric without core groups falls back to the coverage of
+  all its points, counted only above ``COVERAGE_OFF`` — the stock words of
+  any official document (贯彻落实, 考核, 专题研究 ...) reach about a fifth of
+  a rubric on their own.
 
-whichever is higher. The gate scales the format and length marks (a
-well-formatted 安全生产 notice does not collect them on a 法治政府 prompt)
-and, less steeply, the content marks (``content_share``): a 党风廉政 speech
-that happens to say 第一责任人 and 考核 is not half an answer on 组织保障.
-On the held-out fixtures the two populations sit far apart: on-topic
-texts of every genre have a density of 0.03 or more, texts on other
-subjects 0.01 or less.
+The gate scales the format and length marks (a well-formatted 安全生产
+notice does not collect them on a 法治政府 prompt) and, less steeply, the
+content marks (``content_share``): a 党风廉政 speech that happens to say
+第一责任人 and 考核 is not half an answer on 组织保障. On the held-out
+fixtures on-topic texts of every genre have a density of 0.03 or more and
+three or more mentions; texts on other subjects a density of 0.03 or less
+and two mentions at most.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ from .normalize import normalize_term
 
 COVERAGE_OFF = 0.2
 COVERAGE_ON = 0.45
+CORE_OFF = 0.25
+CORE_ON = 0.6
 TOPIC_FULL = 0.03
+TOPIC_MENTIONS = 3
 # the content marks an off-subject text keeps at worst: its hits are real
 # words, just not an answer to this question
 CONTENT_FLOOR = 0.5
@@ -44,7 +50,7 @@ TOPIC_TERMS = (
     "行政裁决", "行政调解", "法律顾问", "公职律师", "放管服", "简政放权", "权责清单",
     "权力清单", "政务公开", "政务诚信", "述法", "第一责任人", "普法", "法治宣传",
     "行政权力", "制约和监督", "依法决策", "依法履职", "法治督察", "严格规范公正文明执法",
-    "执法体制", "综合执法", "综合行政执法", "行政决策", "行政机关",
+    "执法体制", "综合执法", "综合行政执法", "行政决策", "行政机关", "纲要",
 )
 
 
@@ -58,22 +64,49 @@ def _automaton() -> ahocorasick.Automaton:
     return auto
 
 
+def _topic_spans(norm_text: str) -> list[tuple[int, int]]:
+    """Spans of subject terms, a term inside a longer one (纲要 in 实施纲要) left out."""
+    spans = sorted({(end + 1 - length, end + 1) for end, length in _automaton().iter(norm_text)},
+                   key=lambda s: (s[0], -s[1]))
+    out: list[tuple[int, int]] = []
+    reach = -1
+    for a, b in spans:
+        if b <= reach:
+            continue
+        out.append((a, b))
+        reach = max(reach, b)
+    return out
+
+
 def topic_density(norm_text: str) -> float:
     """Share of the (normalised) text covered by the subject's vocabulary."""
     if not norm_text:
         return 0.0
-    cover = bytearray(len(norm_text))
-    for end, length in _automaton().iter(norm_text):
-        cover[end + 1 - length : end + 1] = b"\x01" * length
-    return cover.count(1) / len(norm_text)
+    covered, reach = 0, 0
+    for a, b in _topic_spans(norm_text):
+        covered += b - max(a, reach)
+        reach = b
+    return covered / len(norm_text)
 
 
-def relevance(coverage: float, norm_text: str) -> tuple[float, float]:
-    """(gate 0–1, topic density): the share of format and length marks kept."""
+def topic_mentions(norm_text: str) -> int:
+    """How many times the text uses a subject term."""
+    return len(_topic_spans(norm_text))
+
+
+def _ramp(x: float, lo: float, hi: float) -> float:
+    return min(1.0, max(0.0, (x - lo) / (hi - lo)))
+
+
+def relevance(coverage: float, norm_text: str, *, core: bool = False) -> tuple[float, float]:
+    """(gate 0–1, topic density): the share of format and length marks kept.
+
+    ``coverage``: of the rubric's core-group points when ``core``, else of all points.
+    """
     density = topic_density(norm_text)
-    by_coverage = min(1.0, max(0.0, coverage - COVERAGE_OFF) / (COVERAGE_ON - COVERAGE_OFF))
-    by_topic = min(1.0, density / TOPIC_FULL)
-    return max(by_coverage, by_topic), density
+    by_topic = min(_ramp(density, 0.0, TOPIC_FULL), _ramp(topic_mentions(norm_text), 1, TOPIC_MENTIONS))
+    by_coverage = _ramp(coverage, CORE_OFF, CORE_ON) if core else _ramp(coverage, COVERAGE_OFF, COVERAGE_ON)
+    return max(by_topic, by_coverage), density
 
 
 def content_share(gate: float) -> float:

@@ -42,6 +42,8 @@ class PointResult:
     max: float
     hits: list[Hit]
     missing: list[list[str]]  # alternatives of each group not found
+    # the core groups' alternatives when none of them was found (the point then earns nothing)
+    core_missing: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -201,6 +203,7 @@ def _point(p: PointResult) -> dict[str, Any]:
             for h in p.hits
         ],
         "missing": [list(g) for g in p.missing],
+        "core_missing": [list(g) for g in p.core_missing],
     }
 
 

@@ -13,6 +13,12 @@ from typing import Literal
 
 ScoringMode = Literal["tiered", "proportional"]
 
+# A term group written with this mark in front (``★法治督察 | 法治政府建设督察``)
+# is a core group (核心提法): without one of its point's core groups the point
+# earns nothing, so a point is not half-credited for its generic words alone
+# (考核, 贯彻落实, 专题研究 appear in every official text).
+CORE_MARK = "★"
+
 
 @dataclass(frozen=True)
 class Point:
@@ -21,6 +27,7 @@ class Point:
     ``groups`` is a tuple of term groups; each group is a tuple of
     alternatives, any one of which counts as the group being present.
     ``need`` is how many groups make full coverage (None: all of them).
+    ``core`` holds the indices of the core groups (see ``CORE_MARK``).
     """
 
     key: str
@@ -30,6 +37,7 @@ class Point:
     groups: tuple[tuple[str, ...], ...]
     need: int | None = None
     area: str | None = None
+    core: tuple[int, ...] = ()
 
     @property
     def required(self) -> int:
@@ -74,7 +82,11 @@ class Rubric:
 
     def fingerprint(self) -> str:
         """Stable hash of everything that affects a score: a new one means a new version."""
-        payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        data = asdict(self)
+        for point in data["points"]:
+            if not point["core"]:  # rubrics without core groups keep their fingerprints
+                del point["core"]
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -124,3 +136,23 @@ class Question:
     common_errors: tuple[CommonError, ...] = ()
     length_rule: LengthRule = field(default_factory=LengthRule)
     error_deduction: float = 1.0  # marks per distinct common error
+
+
+def split_core(
+    groups: list[list[str]] | tuple[tuple[str, ...], ...],
+) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]:
+    """Term groups as written (core groups marked) -> (plain groups, core indices)."""
+    plain: list[tuple[str, ...]] = []
+    core: list[int] = []
+    for i, group in enumerate(groups):
+        alts = [a.strip() for a in group]
+        if alts and alts[0].startswith(CORE_MARK):
+            core.append(i)
+            alts[0] = alts[0].lstrip(CORE_MARK).strip()
+        plain.append(tuple(a for a in alts if a))
+    return tuple(plain), tuple(core)
+
+
+def marked_groups(point: Point) -> list[list[str]]:
+    """A point's term groups as written, core groups marked again."""
+    return [[CORE_MARK + g[0], *g[1:]] if i in point.core else list(g) for i, g in enumerate(point.groups)]
