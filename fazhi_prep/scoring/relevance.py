@@ -78,15 +78,17 @@ def _topic_spans(norm_text: str) -> list[tuple[int, int]]:
     return out
 
 
-def topic_density(norm_text: str) -> float:
-    """Share of the (normalised) text covered by the subject's vocabulary."""
-    if not norm_text:
-        return 0.0
+def _covered(spans: list[tuple[int, int]]) -> int:
     covered, reach = 0, 0
-    for a, b in _topic_spans(norm_text):
+    for a, b in spans:
         covered += b - max(a, reach)
         reach = b
-    return covered / len(norm_text)
+    return covered
+
+
+def topic_density(norm_text: str) -> float:
+    """Share of the (normalised) text covered by the subject's vocabulary."""
+    return _covered(_topic_spans(norm_text)) / len(norm_text) if norm_text else 0.0
 
 
 def topic_mentions(norm_text: str) -> int:
@@ -103,8 +105,9 @@ def relevance(coverage: float, norm_text: str, *, core: bool = False) -> tuple[f
 
     ``coverage``: of the rubric's core-group points when ``core``, else of all points.
     """
-    density = topic_density(norm_text)
-    by_topic = min(_ramp(density, 0.0, TOPIC_FULL), _ramp(topic_mentions(norm_text), 1, TOPIC_MENTIONS))
+    spans = _topic_spans(norm_text)
+    density = _covered(spans) / len(norm_text) if norm_text else 0.0
+    by_topic = min(_ramp(density, 0.0, TOPIC_FULL), _ramp(len(spans), 1, TOPIC_MENTIONS))
     by_coverage = _ramp(coverage, CORE_OFF, CORE_ON) if core else _ramp(coverage, COVERAGE_OFF, COVERAGE_ON)
     return max(by_topic, by_coverage), density
 
