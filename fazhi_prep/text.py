@@ -14,6 +14,12 @@ _ALLOWED_TAGS = {
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown to HTML, always sanitised on an allowlist: tutors' text is untrusted too."""
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    """Markdown to HTML, always sanitised on an allowlist: tutors' text is untrusted too.
+
+    Raw HTML in the source is shown as the text it is (a ``<script>`` pasted
+    into 给定材料 reads as ``<script>``, not as nothing): only Markdown makes
+    markup. ``>`` stays, as Markdown's blockquote mark.
+    """
+    source = (text or "").replace("&", "&amp;").replace("<", "&lt;")
+    html = md.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
     return Markup(nh3.clean(html, tags=_ALLOWED_TAGS, attributes={}, link_rel=None))

@@ -35,6 +35,8 @@ def test_materials_markdown_is_sanitised(logged_in, app, mini_root):
     )
     load(app, mini_root)
     page = logged_in.get("/questions/t-01").get_data(as_text=True)
-    assert "<script>alert" not in page
-    assert "onerror" not in page
+    assert "<script>alert" not in page and "<img" not in page
+    # shown as the text it is, not silently dropped
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(\"x\")&lt;/script&gt;" in page
+    assert "&lt;img src=x" in page
     assert "<strong>加粗</strong>" in page

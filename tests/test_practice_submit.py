@@ -129,3 +129,52 @@ def test_one_candidates_submit_never_touches_anothers_draft(client, app, bank):
     submit(other, NOTICE)
     assert draft_of("kaosheng1").text == "甲的草稿"
     assert attempts_of("kaosheng1") == [] and len(attempts_of("kaosheng2")) == 1
+
+
+def _exam_started(client, minutes_ago: float, text: str = ""):
+    start(client, mode="exam")
+    if text:
+        save_json(client, text)
+    draft = draft_of("kaosheng1")
+    draft.started_at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    db.session.commit()
+
+
+def test_exam_time_used_stops_at_the_limit(logged_in, bank):
+    _exam_started(logged_in, 15.5)  # past the 15 minutes, within the grace
+    submit(logged_in, NOTICE)
+    [attempt] = attempts_of("kaosheng1")
+    assert attempt.answer == NOTICE and attempt.seconds_used == 15 * 60
+
+
+def test_exam_closed_by_time_is_handed_in_as_last_saved(logged_in, bank):
+    _exam_started(logged_in, 20, text=NOTICE)
+    response = save_json(logged_in, NOTICE + "\n时间到了以后补写的一段。")
+    assert response.status_code == 409 and response.get_json()["error"] == "exam_over"
+    response = submit(logged_in, NOTICE + "\n时间到了以后补写的一段。")
+    [attempt] = attempts_of("kaosheng1")
+    assert response.location == f"/attempts/{attempt.id}"
+    assert attempt.answer == NOTICE  # what was saved in time, not what came after
+    assert attempt.seconds_used == 15 * 60
+    page = logged_in.get(response.location).get_data(as_text=True)
+    assert "考试时间已过，按时间到时保存的内容交卷" in page
+
+
+def test_reopening_an_exam_after_the_time_hands_it_in(logged_in, bank):
+    # a reload the next day, or a browser without JavaScript: the server closes the exam
+    _exam_started(logged_in, 24 * 60, text=NOTICE)
+    response = logged_in.get("/questions/t-01/practice")
+    [attempt] = attempts_of("kaosheng1")
+    assert response.status_code == 302 and response.location == f"/attempts/{attempt.id}"
+    assert attempt.exam_mode is True and attempt.seconds_used == 15 * 60
+    assert draft_of("kaosheng1") is None
+    assert "已按时间到时保存的内容自动交卷" in logged_in.get(response.location).get_data(as_text=True)
+
+
+def test_an_empty_exam_past_its_time_becomes_practice(logged_in, bank):
+    _exam_started(logged_in, 30)
+    response = logged_in.get("/questions/t-01/practice")
+    assert response.status_code == 200
+    assert "本题已转为练习模式" in response.get_data(as_text=True)
+    assert attempts_of("kaosheng1") == [] and draft_of("kaosheng1").exam_mode is False
+    assert save_json(logged_in, "现在开始写").status_code == 200

@@ -58,6 +58,17 @@ ON_TOPIC = {
     "speech_full_prose.txt": ["bc-05"],  # a full 发言稿 in prose, not an outline
     "opinion_guarantee_prose.txt": ["bc-06"],  # 组织保障 section in prose
     "work_plan_four_steps.txt": ["bc-07"],  # 工作思路 in four steps
+    # a third author's set
+    "report_2020_county_with_figures.txt": ["bc-01"],  # a 县's report, dense with figures
+    "report_2020_prefecture_formal.txt": ["bc-01"],  # a 自治州's report, very formal
+    "analysis_exam_candidate.txt": ["bc-02"],  # a candidate's 问题/对策, some clumsy wording
+    "experience_four_focuses.txt": ["bc-03"],  # “四个聚焦” 经验材料
+    "notice_with_agenda.txt": ["bc-04"],  # notice with an attached 议程
+    "notice_minimal.txt": ["bc-04"],  # minimal but correct notice
+    "speech_outline_county_head_2.txt": ["bc-05"],  # 县长 outline, 一、（一）
+    "speech_outline_district_plain.txt": ["bc-05"],  # 区长 outline, shorter and plainer
+    "opinion_numbered_section.txt": ["bc-06"],  # 组织保障 with （一）（二）（三）
+    "work_plan_timeline.txt": ["bc-07"],  # 工作思路 as a dated timeline
 }
 
 # on-topic texts that pass on content but rightly miss a format element of the genre
@@ -83,6 +94,12 @@ OFF_TOPIC = [
     "off_party_building_experience.txt",  # 基层党建 经验材料
     "off_pingan_meeting_notice.txt",  # 平安建设 meeting notice
     "off_shuangjian_work_plan.txt",  # 双减 方案 drafting steps, down to 合法性审核
+    "off_civilized_city_report.txt",  # 文明城市创建 report: 实施方案, 考核
+    "off_flood_notice.txt",  # 防汛抗旱 meeting notice
+    "off_food_safety_guarantee.txt",  # 食品安全 意见 组织保障: 党政同责, 第一责任人, 考核
+    "off_hezhang_experience.txt",  # 河长制 经验材料
+    "off_yingshang_plan_workplan.txt",  # 营商环境 方案 drafting 工作思路, 合法性审核 twice
+    "off_zuofeng_speech_outline.txt",  # 干部作风建设 speech outline: 服务意识淡薄
 ]
 
 # genre -> (min, max) 字 a real text of that genre runs to (keeps the fixtures honest)

@@ -55,14 +55,14 @@ def test_ranking_of_answers():
     assert scores["solid"] > scores["outline_style"] > scores["weak"] > off
 
 
-def test_stock_phrases_of_another_subject_keep_at_most_half_their_content_marks():
+def test_stock_phrases_of_another_subject_keep_only_the_floor_of_their_content_marks():
     # a 安全生产 report says 压实责任, 考核, 监管执法 ... : real hits, but no answer
     result = score(Q, OFF_TOPIC["safety_report"])
     kinds = {d.kind: d for d in result.breakdown.deductions}
-    if result.breakdown.content > 0:
-        taken = kinds["relevance_content"].marks
-        assert 0 < taken <= result.breakdown.content / 2 + 0.01
-        assert "公文常用语" in kinds["relevance_content"].reason
+    assert result.breakdown.content > 0
+    taken = kinds["relevance_content"].marks
+    assert taken == pytest.approx(result.breakdown.content * (1 - CONTENT_FLOOR), abs=0.01)
+    assert "公文常用语" in kinds["relevance_content"].reason
     assert result.score < 20
 
 

@@ -103,11 +103,13 @@ def test_materials_preview_is_sanitised(app, client, mini_root):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and question("my-01") is None  # preview saves nothing
     preview = html.split('id="materials-preview">', 1)[1].split("</div>", 1)[0]
-    assert "<strong>加粗</strong>" in preview and "<script" not in preview and "onerror" not in preview
+    assert "<strong>加粗</strong>" in preview and "<script" not in preview and "<img" not in preview
+    assert "&lt;script&gt;" in preview and "&lt;img src=x" in preview  # shown as text
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html  # the source, as text
     live = client.post("/tutor/preview", json={"materials": evil, "prompt": "（300字）"},
                        headers={"X-CSRFToken": token(client, "/tutor/")})
     assert "<script" not in live.json["html"] and "<strong>加粗</strong>" in live.json["html"]
+    assert "&lt;script&gt;" in live.json["html"]
     assert "300字" in live.json["limit_hint"]
 
 

@@ -131,6 +131,13 @@ def workspace(slug: str):
     if draft is None:
         flash("点击“开始作答”后开始计时。", "info")
         return redirect(url_for("questions.detail", slug=slug))
+    if service.exam_closed(draft, question):
+        attempt = service.close_exam(current_user.id, question, max_answer=_max_answer())
+        db.session.commit()
+        if attempt is not None:
+            flash("考试时间已到，已按时间到时保存的内容自动交卷。", "info")
+            return redirect(url_for("practice.attempt", attempt_id=attempt.id))
+        flash("考试时间已到，你还没有可交的答案；本题已转为练习模式，可以继续作答。", "info")
     return _render_workspace(question, draft, AnswerForm(data={"text": draft.text}))
 
 
@@ -198,7 +205,7 @@ def _save_json(question):
         draft = service.save_draft(current_user.id, question, text, max_answer=_max_answer())
     except service.PracticeError as exc:
         db.session.rollback()
-        status = {"no_draft": 409, "too_long": 413}.get(exc.code, 400)
+        status = {"no_draft": 409, "exam_over": 409, "too_long": 413}.get(exc.code, 400)
         return jsonify(error=exc.code, message=exc.message), status
     db.session.commit()
     state = service.draft_state(draft)
@@ -218,6 +225,8 @@ def submit(slug: str):
     """Score the answer and store the attempt; a refused answer stays in the draft."""
     question = catalog.question_or_404(slug)
     form = AnswerForm()
+    draft = service.get_draft(current_user.id, question)
+    late = draft is not None and service.exam_closed(draft, question)
     try:
         attempt = service.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer())
     except service.PracticeError as exc:
@@ -225,6 +234,8 @@ def submit(slug: str):
         draft = service.get_draft(current_user.id, question)
         return _render_workspace(question, draft, form, error=exc.message, status=422)
     db.session.commit()
+    if late:
+        flash("考试时间已过，按时间到时保存的内容交卷；之后写的内容不计入。", "info")
     return redirect(url_for("practice.attempt", attempt_id=attempt.id))
 
 

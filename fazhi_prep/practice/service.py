@@ -11,7 +11,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -77,6 +77,27 @@ class EmptyAnswer(PracticeError):
     code = "empty"
 
 
+class ExamOver(PracticeError):
+    code = "exam_over"
+
+
+# The browser submits an exam at zero; this much later the server closes it
+# itself (a slow network, a laptop lid shut at the last minute).
+EXAM_GRACE = timedelta(seconds=60)
+
+
+def exam_deadline(draft: Draft, question: Question) -> datetime | None:
+    if not draft.exam_mode or not question.minutes:
+        return None
+    return draft.started_at + timedelta(minutes=question.minutes)
+
+
+def exam_closed(draft: Draft, question: Question, now: datetime | None = None) -> bool:
+    """An exam draft past its time (and the grace): it can only be handed in as saved."""
+    deadline = exam_deadline(draft, question)
+    return deadline is not None and (now or now_utc()) > deadline + EXAM_GRACE
+
+
 # -- drafts ---------------------------------------------------------------
 
 
@@ -110,6 +131,25 @@ def start_draft(
     return draft, True
 
 
+def close_exam(user_id: int, question: Question, *, max_answer: int, now: datetime | None = None) -> Attempt | None:
+    """收卷: hand in an exam draft whose time is over, as last saved.
+
+    Reopening the question after the time (a reload, the next day, with
+    JavaScript off) must not leave the exam open. Nothing to hand in (an
+    empty draft) turns it into a practice draft instead, so the candidate
+    can still write.
+    """
+    now = now or now_utc()
+    draft = get_draft(user_id, question)
+    if draft is None or not exam_closed(draft, question, now):
+        return None
+    try:
+        return submit_answer(user_id, question, draft.text, max_answer=max_answer, now=now)
+    except PracticeError:
+        draft.exam_mode = False
+        return None
+
+
 def draft_limit(max_answer: int) -> int:
     return max_answer * DRAFT_FACTOR
 
@@ -124,10 +164,13 @@ def save_draft(
     draft = get_draft(user_id, question)
     if draft is None:
         raise NoDraft("本题没有进行中的作答（可能已在其他窗口提交）。内容仍保留在本页面。")
+    now = now or now_utc()
+    if exam_closed(draft, question, now):
+        raise ExamOver("考试时间已到，之后写的内容不再保存；请交卷，将按时间到时保存的内容评分。")
     if len(text) > draft_limit(max_answer):
         raise TooLong(f"内容超过 {draft_limit(max_answer)} 个字符，未能保存到服务器。请删减后再保存。")
     draft.text = text
-    draft.saved_at = now or now_utc()
+    draft.saved_at = now
     return draft
 
 
@@ -188,11 +231,14 @@ def submit_answer(
     The text is written to the draft before it is checked, so a refused
     submit (empty, over-size) never loses what the candidate wrote: on
     PracticeError the caller still commits. Time used runs from the draft's
-    server-recorded start to the server's now.
+    server-recorded start to the server's now; in exam mode it stops at the
+    time limit, and an exam closed by time is handed in as last saved.
     """
     now = now or now_utc()
     text = clean_text(text)
     draft = get_draft(user_id, question)
+    if draft is not None and exam_closed(draft, question, now):
+        text = draft.text
     if draft is None:
         # No clock to measure against (already submitted elsewhere): keep the
         # text as a new draft rather than record a zero-time attempt.
@@ -215,7 +261,7 @@ def submit_answer(
         answer=text,
         exam_mode=draft.exam_mode,
         started_at=draft.started_at,
-        submitted_at=now,
+        submitted_at=min(now, exam_deadline(draft, question) or now),
         char_count=result.char_count,
         score=result.score,
         result=result.to_dict(),

@@ -5,8 +5,8 @@ An answer counts as on the subject in proportion to the higher of
 * its own subject vocabulary (``TOPIC_TERMS``: 法治政府, 依法行政, 行政执法,
   行政复议, 纲要 ... — words other subjects rarely use): its density, full
   from ``TOPIC_FULL`` of the text, and how often it is used, nothing for a
-  single mention (a 双减 plan that sends its draft for 合法性审核 is not
-  about 法治政府), full from ``TOPIC_MENTIONS``; and
+  single mention (a 营商环境 speech that names 放管服 once is not about
+  法治政府), full from ``TOPIC_MENTIONS``; and
 * its coverage of the rubric's core groups (★, see ``spec.CORE_MARK``): the
   subject-specific 提法 of the points that have them, full from
   ``CORE_ON``. A rubric without core groups falls back to the coverage of
@@ -17,10 +17,12 @@ An answer counts as on the subject in proportion to the higher of
 The gate scales the format and length marks (a well-formatted 安全生产
 notice does not collect them on a 法治政府 prompt) and, less steeply, the
 content marks (``content_share``): a 党风廉政 speech that happens to say
-第一责任人 and 考核 is not half an answer on 组织保障. On the held-out
-fixtures on-topic texts of every genre have a density of 0.03 or more and
-three or more mentions; texts on other subjects a density of 0.03 or less
-and two mentions at most.
+第一责任人 and 考核 is not half an answer on 组织保障.
+
+On the realistic fixtures (tests/test_scoring_realistic.py) the on-topic
+texts have a density of 0.027 or more and two mentions or more (the short
+工作思路 lean on their core coverage: 纲要, 依法治省委员会), the texts on
+other subjects a density of 0.01 or less and one mention at most.
 """
 
 from __future__ import annotations
@@ -39,19 +41,22 @@ TOPIC_FULL = 0.03
 TOPIC_MENTIONS = 3
 # the content marks an off-subject text keeps at worst: its hits are real
 # words, just not an answer to this question
-CONTENT_FLOOR = 0.5
+CONTENT_FLOOR = 0.4
 
 TOPIC_TERMS = (
     "法治政府", "依法行政", "法治建设", "法治思维", "法治方式", "法治轨道", "法治意识",
     "法治素养", "法治能力", "法治保障", "法治化", "法治国家", "法治社会", "法治中国",
     "全面依法治国", "依法治省", "依法治市", "依法治县", "依法治区", "法治思想",
     "实施纲要", "行政执法", "执法公示", "法制审核", "全过程记录", "三项制度", "重大行政决策",
-    "合法性审查", "合法性审核", "规范性文件", "政府规章", "行政复议", "行政应诉", "行政诉讼",
+    "规范性文件", "政府规章", "行政复议", "行政应诉", "行政诉讼",
     "行政裁决", "行政调解", "法律顾问", "公职律师", "放管服", "简政放权", "权责清单",
-    "权力清单", "政务公开", "政务诚信", "述法", "第一责任人", "普法", "法治宣传",
+    "权力清单", "政务公开", "政务诚信", "述法", "普法", "法治宣传",
     "行政权力", "制约和监督", "依法决策", "依法履职", "法治督察", "严格规范公正文明执法",
     "执法体制", "综合执法", "综合行政执法", "行政决策", "行政机关", "纲要",
 )
+# Left out on purpose: 第一责任人 (安全生产, 食品安全 and 党风廉政 texts use it as
+# much) and 合法性审核/审查 (every 方案 or 规范性文件 goes through it, whatever
+# its subject).
 
 
 @lru_cache(maxsize=1)
