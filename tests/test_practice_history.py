@@ -118,6 +118,14 @@ def test_history_empty_state(logged_in, bank):
     assert "还没有作答记录。" in page and "<svg" not in page
 
 
+OWN_NOTICE = (
+    "关于召开市政府常务会议的通知\n各区人民政府，市政府各部门：\n"
+    "市政府定于2021年8月20日上午召开常务会议，专题传达学习《法治政府建设实施纲要》，"
+    "研究我市深化行政执法体制改革、落实行政执法公示和全过程记录制度的举措，坚持党的领导。\n"
+    "请各单位主要负责同志准时参加。\n某市人民政府办公室\n2021年8月16日"
+)
+
+
 def test_question_list_filters_and_shows_my_progress(client, app, mini_root):
     load(app, mini_root)
     make_user("kaosheng1")
@@ -129,6 +137,16 @@ def test_question_list_filters_and_shows_my_progress(client, app, mini_root):
     page = client.get("/questions").get_data(as_text=True)
     assert "已练 1 次" in page and f"最高 <strong>{attempt.score:g}</strong> 分" in page
     assert f'href="/attempts/{attempt.id}"' in page
+    # a better attempt, then a weaker one: best stays, last moves to the weaker
+    for text in (OWN_NOTICE, "关于开会的通知\n各单位：\n请参加会议。"):
+        start(client)
+        submit(client, text)
+    _, better, second = sorted(attempts_of("kaosheng1"), key=lambda a: a.id)
+    assert second.score < better.score
+    first = max((attempt, better), key=lambda a: a.score)
+    page = client.get("/questions").get_data(as_text=True)
+    assert "已练 3 次" in page and f"最高 <strong>{first.score:g}</strong> 分" in page
+    assert f'href="/attempts/{second.id}">最近 {second.score:g} 分' in page
     for query, shown in [
         ("genre=notice", True), ("genre=report", False),
         ("area=zhifa", True), ("area=keji", False),

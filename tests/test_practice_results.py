@@ -225,3 +225,9 @@ def test_a_point_missing_its_core_wording_says_so(app, logged_in, mini_root):
     assert point["credit"] == 0 and point["core_missing"] == [["纲要", "法治政府建设实施纲要"]]
     page = logged_in.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert "缺核心提法：纲要／法治政府建设实施纲要" in page
+
+
+def test_self_scoring_points_to_calibration_first(logged_in, attempt_id):
+    page = logged_in.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    section = page.split('id="self-title"', 1)[1]
+    assert 'href="/calibration/"' in section and "评分校准" in section

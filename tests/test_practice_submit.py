@@ -93,9 +93,25 @@ def test_submit_after_the_login_lapsed_goes_to_login_and_back(client, candidate,
     start(client)
     save_json(client, "自动保存过的内容")
     client.delete_cookie("session")
-    response = client.post("/questions/t-01/submit", data={"csrf_token": "x", "text": "自动保存过的内容"})
+    response = client.post("/questions/t-01/submit", data={"csrf_token": "x", "text": ""})
     assert response.status_code == 302
     assert response.location == "/login?next=/questions/t-01/practice"
+    assert draft_of(candidate.username).text == "自动保存过的内容"
+
+
+def test_submit_after_the_login_lapsed_hands_back_the_unsaved_text(client, candidate, bank):
+    # without JavaScript the form post is the only copy of what was typed since the last save
+    login(client, candidate.username)
+    start(client)
+    save_json(client, "自动保存过的内容")
+    client.delete_cookie("session")
+    typed = "自动保存过的内容\n之后写的一段<b>不能丢</b>。"
+    response = client.post("/questions/t-01/submit", data={"csrf_token": "x", "text": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "登录已过期，答案尚未提交" in page
+    assert "之后写的一段&lt;b&gt;不能丢&lt;/b&gt;。" in page  # all of it, as text
+    assert 'href="/login?next=/questions/t-01/practice"' in page
     assert draft_of(candidate.username).text == "自动保存过的内容"
 
 

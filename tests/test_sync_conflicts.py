@@ -261,3 +261,24 @@ def test_every_loaded_question_is_in_step_with_its_files(app, shipped_root):
     db.session.expire_all()
     questions = db.session.scalars(__import__("sqlalchemy").select(Question)).all()
     assert questions and {sync_status(q) for q in questions} == {"synced"}
+
+
+def test_stale_model_answer_save_is_refused_and_keeps_the_body(app, client, mini_root):
+    from fazhi_prep.models import Role
+    from tests.conftest import csrf_from
+
+    tutor_client(app, client, mini_root)
+    make_user("jiaoshi2", role=Role.TUTOR)
+    other = app.test_client()
+    login(other, "jiaoshi2")
+    url = "/tutor/questions/t-01/answers/main/edit"
+    page_a, page_b = client.get(url).get_data(as_text=True), other.get(url).get_data(as_text=True)
+    revision = question("t-01").revision
+    fields = {"variant": "main", "title": "高分范文", "revision": revision}
+    first = client.post(url, data={**fields, "body": "甲老师改过的范文正文。", "csrf_token": csrf_from(page_a)})
+    assert first.status_code == 302
+    second = other.post(url, data={**fields, "body": "乙老师改过的范文正文。", "csrf_token": csrf_from(page_b)})
+    html = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "乙老师改过的范文正文。" in html  # their text, kept to merge
+    assert next(a for a in question("t-01").model_answers if a.variant == "main").body == "甲老师改过的范文正文。"

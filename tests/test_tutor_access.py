@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -115,3 +117,30 @@ def test_nav_links_follow_the_role(app, world):
     login(admin, "guanli1")
     page = admin.get("/questions").get_data(as_text=True)
     assert "教师工作台" in page and "账号管理" in page
+
+
+def _html_pages(app, world):
+    """Every GET page of the app (not the JSON, CSV or static endpoints)."""
+    skip = ("static", "practice.draft_state", "practice.csrf_token", "practice.history_csv")
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint.startswith(skip) or not rule.arguments <= world.keys():
+            continue
+        yield rule.endpoint, rule.build({k: world[k] for k in rule.arguments}, append_unknown=False)[1]
+
+
+@pytest.mark.parametrize("username", ["kao1", "jiaoshi1", "guanli1"])
+def test_no_page_has_inline_script_or_style(app, world, username):
+    # the Content-Security-Policy forbids them, so one would silently break a page
+    client = app.test_client()
+    login(client, username)
+    checked = 0
+    for endpoint, url in _html_pages(app, world):
+        response = client.get(url)
+        if response.status_code != 200 or not response.mimetype == "text/html":
+            continue
+        page = response.get_data(as_text=True)
+        assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", page)), endpoint
+        assert " style=" not in page and "<style" not in page, endpoint
+        assert re.search(r"\son[a-z]+=", page) is None, endpoint  # no inline event handlers
+        checked += 1
+    assert checked >= (19 if username != "kao1" else 6)

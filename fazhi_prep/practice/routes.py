@@ -75,6 +75,13 @@ def csrf_failed(error):
         return jsonify(error="csrf", message=STALE), 400
     slug = (request.view_args or {}).get("slug")
     if not current_user.is_authenticated:
+        text = request.form.get("text", "")
+        if request.endpoint in ("practice.submit", "practice.save") and text.strip():
+            # without scripts nothing else holds this text: hand it back to copy
+            return render_template(
+                "practice/lapsed.html", text=text, login_url=_login_url(),
+                submitting=request.endpoint == "practice.submit",
+            ), 401
         flash("登录已过期，请重新登录后继续。已自动保存的草稿会恢复。", "info")
         return redirect(_login_url())
     if slug and request.endpoint in ("practice.submit", "practice.save"):

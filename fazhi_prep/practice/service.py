@@ -544,6 +544,7 @@ class QuestionStats:
     best: float | None = None
     last_id: int | None = None
     last_at: datetime | None = None
+    last_score: float | None = None
     draft: bool = False
 
 
@@ -560,7 +561,7 @@ def question_stats(user_id: int) -> dict[int, QuestionStats]:
         final = override if override is not None else auto
         s.attempts += 1
         s.best = final if s.best is None else max(s.best, final)
-        s.last_id, s.last_at = attempt_id, at
+        s.last_id, s.last_at, s.last_score = attempt_id, at, final
     for question_id in db.session.scalars(select(Draft.question_id).where(Draft.user_id == user_id)):
         stats.setdefault(question_id, QuestionStats()).draft = True
     return stats

@@ -279,10 +279,13 @@ def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Ded
     if gate >= 1.0:
         return []
     kept = content_share(gate)
-    why = (
-        f"内容要点只覆盖了{gaming.coverage:.0%}，法治政府建设方面的表述也很少，"
-        f"答案与题目要求关联不够（疑似跑题），"
-    )
+    if gaming.excluder:
+        why = "除去被标记为堆砌或照抄的文字，剩下自己写的内容与题目要求关联不够，"
+    else:
+        why = (
+            f"内容要点只覆盖了{gaming.coverage:.0%}，法治政府建设方面的表述也很少，"
+            f"答案与题目要求关联不够（疑似跑题），"
+        )
     out = []
     if form_marks > 0:
         out.append(Deduction("relevance", _r(form_marks * (1 - gate)), why + f"格式分和字数分按{gate:.0%}计。"))

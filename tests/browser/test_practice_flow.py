@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -178,6 +179,25 @@ def test_candidate_walks_the_whole_flow(device, live):
     assert rows[0][0] == "" and rows[1][0] == "各"  # title centred, addressee flush left
     screenshot(page, "grid-laptop")
 
+    # the sheet's rules on a made-up text: body paragraphs indented two cells, two
+    # ASCII letters/digits a cell, a closing mark squeezed into the row above
+    layout = page.evaluate(
+        "async (t) => (await import('/static/js/grid.js')).layoutGrid(t)",
+        "标题文字\n各单位：\n" + "一" * 23 + "。" + "二" * 10 + "\n2021年AB12",
+    )
+    cells = [[c and c["text"] for c in row] for row in layout["rows"]]
+    assert cells[0] == [None] * 10 + list("标题文字")
+    assert cells[1] == list("各单位：")
+    assert cells[2] == [None, None] + ["一"] * 22 + ["一。"] and layout["rows"][2][-1]["squeezed"]
+    assert cells[3] == ["二"] * 10
+    assert cells[4] == [None, None, "20", "21", "年", "AB", "12"]
+    assert len(layout["rows"]) % 4 == 0  # whole 100-cell blocks, as on a printed sheet
+
+    # printing gives the sheet alone
+    page.emulate_media(media="print")
+    assert page.is_visible("#grid-pane") and not page.is_visible(".editor-pane")
+    page.emulate_media(media="screen")
+
     # submit: the result with highlights and the model answer side by side
     page.click("#submit-btn")
     page.wait_for_url(re.compile(r"/attempts/\d+$"))
@@ -260,6 +280,23 @@ def test_lapsed_login_keeps_the_text_and_restores_it_after_login(device, live):
     assert page.input_value("#answer") == stored  # the browser copy was newer than the server's
     wait_saved(page)
     assert server_draft(laptop, slug)["text"] == stored
+
+
+def test_closing_the_page_saves_what_was_typed_since_the_last_autosave(device, live):
+    slug = live.bank.slug
+    laptop = device()
+    page = laptop.page
+    username = new_name("close")
+    register(laptop, username)
+    start(laptop, slug)
+    page.locator("#answer").press_sequentially("关掉页面之前写的一句。")
+    page.close(run_before_unload=True)  # before the autosave timer fires: pagehide sends it
+    other = device()
+    log_in(other, username)
+    deadline = time.monotonic() + 5
+    while server_draft(other, slug)["text"] != "关掉页面之前写的一句。" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server_draft(other, slug)["text"] == "关掉页面之前写的一句。"
 
 
 def test_draft_survives_a_server_crash_between_autosave_and_submit(device, live):
