@@ -69,12 +69,26 @@ ON_TOPIC = {
     "speech_outline_district_plain.txt": ["bc-05"],  # 区长 outline, shorter and plainer
     "opinion_numbered_section.txt": ["bc-06"],  # 组织保障 with （一）（二）（三）
     "work_plan_timeline.txt": ["bc-07"],  # 工作思路 as a dated timeline
+    # a fourth author's set
+    "report_2020_city_fourth.txt": ["bc-01"],
+    "report_2020_terse_candidate.txt": ["bc-01"],  # a terse, bullet-like candidate answer
+    "analysis_fourth.txt": ["bc-02"],
+    "experience_fourth.txt": ["bc-03"],
+    "notice_fourth.txt": ["bc-04"],
+    "notice_telegram_style.txt": ["bc-04"],  # 明传电报 layout: header block, no 通知 title
+    "speech_outline_fourth.txt": ["bc-05"],
+    "speech_outline_slogan_headings.txt": ["bc-05"],  # 小标题 phrased as slogans
+    "opinion_section_fourth.txt": ["bc-06"],
+    "work_plan_fourth.txt": ["bc-07"],
 }
 
 # on-topic texts that pass on content but rightly miss a format element of the genre
 FORMAT_DEVIATES = {
     "speech_full_prose.txt": ["numbering"],  # a 发言稿 in prose for a 发言提纲 prompt
     "opinion_guarantee_prose.txt": ["numbered_measures"],  # paragraphs begin 要…, no 序号
+    # a 明传电报 header block pushes the addressee below the first three lines
+    "notice_telegram_style.txt": ["title", "addressee"],
+    "report_2020_terse_candidate.txt": ["date"],  # 成文日期 “2021年3月”, without the day
 }
 
 OFF_TOPIC = [
@@ -100,11 +114,18 @@ OFF_TOPIC = [
     "off_hezhang_experience.txt",  # 河长制 经验材料
     "off_yingshang_plan_workplan.txt",  # 营商环境 方案 drafting 工作思路, 合法性审核 twice
     "off_zuofeng_speech_outline.txt",  # 干部作风建设 speech outline: 服务意识淡薄
+    "off_anquan_report.txt",  # 安全生产 annual report
+    "off_minsheng_speech.txt",  # 民生实事 speech
+    "off_shenji_zuzhi.txt",  # 审计整改 意见 组织保障 section
+    "off_xiangcun_outline.txt",  # 乡村振兴 speech outline
+    "off_yiqing_plan.txt",  # 疫情防控 方案 drafting 工作思路
+    "off_yiwangtongban_experience.txt",  # 一网通办 经验材料: shares 放管服 with the 纲要
+    "off_zhaoshang_notice.txt",  # 招商引资 meeting notice
 ]
 
 # genre -> (min, max) 字 a real text of that genre runs to (keeps the fixtures honest)
 GENRE_LENGTH = {
-    "report": (800, 1200),
+    "report": (600, 1200),  # a terse candidate answer runs short
     "notice": (150, 300),
     "work_plan": (150, 300),
 }
@@ -203,3 +224,27 @@ def test_right_genre_ranks_above_every_off_topic_text(questions, scores):
         floor = min(scores[(n, qid)].score for n in right)
         ceiling = max(scores[(n, qid)].score for n in OFF_TOPIC)
         assert floor - ceiling >= RANK_GAP, (qid, floor, ceiling)
+
+
+WEAK = REALISTIC / "weak"
+# weak but on-topic candidate answers (vague, generic, short): a grader gives them 30–55
+WEAK_ANSWERS = {"weak_bc-01.txt": "bc-01", "weak_bc-05.txt": "bc-05", "weak_bc-06.txt": "bc-06"}
+
+
+@pytest.mark.parametrize(("name", "qid"), list(WEAK_ANSWERS.items()))
+def test_weak_answers_fall_between_off_topic_and_competent(questions, scores, name, qid):
+    result = score(questions[qid], (WEAK / name).read_text(encoding="utf-8"))
+    competent = min(scores[(n, qid)].score for n in right_genre(qid))
+    off_topic = max(scores[(n, qid)].score for n in OFF_TOPIC)
+    assert off_topic < result.score < competent - 20, (name, result.score, off_topic, competent)
+    assert 25 <= result.score <= 55, (name, result.score, result.explanation)
+    assert not GAMING & set(result.flag_names)
+
+
+def test_a_term_list_is_stuffing_on_every_prompt(questions):
+    # written for bc-01, but a word list is no answer to any prompt
+    text = (WEAK / "stuffed_term_list.txt").read_text(encoding="utf-8")
+    for qid, q in questions.items():
+        result = score(q, text)
+        assert "keyword_stuffing" in result.flag_names, qid
+        assert result.score <= 10, (qid, result.score)

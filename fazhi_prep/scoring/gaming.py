@@ -17,12 +17,16 @@ keyword_stuffing
       ``SENTENCE_MIN`` characters) per 100 字,
     * mean fragment length,
     * repetition (share of the text in fragments of 4+ characters that
-      already occurred earlier).
+      already occurred earlier),
+    * list lines (share of the text in lines of ``LIST_LINE_ITEMS``+ short
+      items separated by spaces, 顿号 or commas, with no sentence mark): a
+      word list laid out as text, whichever rubric is scoring it.
 
     The whole text is stuffed when it scores ``STUFFED_EVIDENCE`` points
     (bare share ≥ 0.6: 3, ≥ 0.4: 2, ≥ 0.25: 1; density ≥ 0.75: 3, ≥ 0.6: 2,
     ≥ 0.45: 1; sentences < 1 per 100 字: 1; fragments shorter than 5 on
-    average: 1; repetition ≥ 0.5: 3, ≥ 0.4: 2, ≥ 0.25: 1). Real prose and
+    average: 1; repetition ≥ 0.5: 3, ≥ 0.4: 2, ≥ 0.25: 1; list lines
+    ≥ 0.4: 3, ≥ 0.25: 2). Real prose and
     dense outlines measure bare share < 0.2, density < 0.5 and repetition
     < 0.1. A *list run* — ``LIST_RUN`` or more consecutive bare
     fragments, official enumerations (``STOCK_PHRASES``) excepted — is

@@ -17,6 +17,27 @@ STUFFED_EVIDENCE = 3
 MIN_TEXT = 20  # shorter answers are too short to judge
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+# a word list laid out as text: a line of many short items separated by
+# spaces, 顿号 or commas and no sentence mark (no one writes prose that way)
+_LINE_SENTENCE = re.compile(r"[。！？；!?;]")
+_ITEM_SEP = re.compile(r"[\s\u3000、，,]+")
+LIST_LINE_ITEMS = 5
+LIST_LINE_ITEM_LEN = 6
+
+
+def list_line_share(original: str, n: int) -> float:
+    """Share of the (normalised) text in lines that are bare word lists."""
+    if not n:
+        return 0.0
+    listed = 0
+    for line in original.splitlines():
+        if _LINE_SENTENCE.search(line):
+            continue
+        items = [t for t in _ITEM_SEP.split(line) if t]
+        chars = sum(len(t) for t in items)
+        if len(items) >= LIST_LINE_ITEMS and chars / len(items) <= LIST_LINE_ITEM_LEN:
+            listed += chars
+    return min(1.0, listed / n)
 
 
 def _fragments(norm: Normalized) -> list[tuple[int, int]]:
@@ -105,6 +126,7 @@ def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> Gamin
     mean_frag = n / len(frags)
     per100 = _sentences(norm) * 100 / n
     repeat = repeated_share(text, frags)
+    listed = list_line_share(norm.original, n)
 
     # list runs: LIST_RUN+ consecutive bare fragments
     list_spans = [(frags[i][0], frags[j - 1][1]) for i, j in _list_runs(bare)]
@@ -117,12 +139,15 @@ def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> Gamin
     evidence += 1 if per100 < 1.0 else 0
     evidence += 1 if mean_frag < 5 else 0
     evidence += 3 if repeat >= 0.5 else 2 if repeat >= 0.4 else 1 if repeat >= 0.25 else 0
+    # whatever the rubric: a text laid out as word lists is not an answer
+    evidence += 3 if listed >= 0.4 else 2 if listed >= 0.25 else 0
     detail = {
         "bare_share": round(bare_share, 3),
         "density": round(density, 3),
         "sentences_per_100": round(per100, 2),
         "mean_fragment": round(mean_frag, 2),
         "repeated": round(repeat, 3),
+        "list_lines": round(listed, 3),
     }
 
     whole = evidence >= STUFFED_EVIDENCE
@@ -141,6 +166,8 @@ def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> Gamin
             what.append("多为零散的词语")
         if repeat >= 0.25:
             what.append(f"重复语句占{repeat:.0%}")
+        if listed >= 0.25:
+            what.append(f"{listed:.0%}的文字是用空格或顿号隔开的词语罗列")
         reason = (
             "答案像是关键词堆砌（" + "，".join(what) + "）。"
             "堆砌关键词的答案不计内容分；请把提法写进有内容的完整句子。"

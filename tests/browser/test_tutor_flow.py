@@ -126,7 +126,9 @@ def test_tutor_authors_tries_and_publishes_then_a_candidate_practises(device, li
     row = trial.locator("tr.term-row", has_text="柔性执法")
     expect(row.locator("td.hit")).to_have_text("×1")
     expect(row.locator("td.hit")).to_have_attribute("title", re.compile("【柔性执法】"))
-    page.click("a.load-suggestions")
+    # the link, clicked without scrolling: scrolling to it would let the list load
+    # itself (it loads when it comes into view) and replace the link mid-click
+    page.evaluate("document.querySelector('a.load-suggestions')?.click()")
     expect(page.locator("#suggestion-list .chip").first).to_be_visible(timeout=30_000)
     page.select_option("#term_target", "new-0")
     chip = page.locator("#suggestion-list .chip").first
