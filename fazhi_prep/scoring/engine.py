@@ -279,13 +279,12 @@ def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Ded
     if gate >= 1.0:
         return []
     kept = content_share(gate)
+    # a thin answer on the subject is told so, not accused of writing on another one
+    verdict = "疑似跑题" if gate < 0.5 else "与题目的关联偏弱"
     if gaming.excluder:
-        why = "除去被标记为堆砌或照抄的文字，剩下自己写的内容与题目要求关联不够，"
+        why = f"除去被标记为堆砌或照抄的文字，剩下自己写的内容{verdict}，"
     else:
-        why = (
-            f"内容要点只覆盖了{gaming.coverage:.0%}，法治政府建设方面的表述也很少，"
-            f"答案与题目要求关联不够（疑似跑题），"
-        )
+        why = f"法治政府建设方面的表述和本题的核心提法都很少（{verdict}），"
     out = []
     if form_marks > 0:
         out.append(Deduction("relevance", _r(form_marks * (1 - gate)), why + f"格式分和字数分按{gate:.0%}计。"))
@@ -294,7 +293,7 @@ def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Ded
             Deduction(
                 "relevance_content",
                 _r(gaming.content * (1 - kept)),
-                f"疑似跑题：命中的提法多是各类工作都用的公文常用语，内容分按{kept:.0%}计。",
+                f"{verdict}：命中的提法多是各类工作都用的公文常用语，内容分按{kept:.0%}计。",
             )
         )
     return out
