@@ -141,6 +141,17 @@ def test_one_long_copied_paragraph_is_flagged_and_only_it_is_discounted():
     assert "综合行政执法" in uncounted
 
 
+def test_copied_text_does_not_count_towards_the_length_marks():
+    own = CANDIDATE_ANSWERS["weak"]
+    pasted = MATERIALS.splitlines()[1]
+    result = score(Q, own.replace("特此报告。", pasted + "\n特此报告。"))
+    share = result.flag("copied_material").detail["copied_share"]
+    ded = next(d for d in result.breakdown.deductions if d.kind == "copied_length")
+    assert ded.marks == pytest.approx(result.breakdown.length * share, abs=0.01)
+    assert "照抄的文字不算自己写的字数" in ded.reason
+    assert not [d for d in score(Q, own).breakdown.deductions if d.kind == "copied_length"]
+
+
 def test_quoting_short_phrases_from_the_material_is_fine():
     text = CANDIDATE_ANSWERS["solid"].replace(
         "我们在市场监管等领域推行综合执法",

@@ -42,6 +42,7 @@ DEDUCTION_LABELS = {
     **FLAG_LABELS,
     "relevance": "内容关联不足",
     "relevance_content": "内容关联不足（要点）",
+    "copied_length": "照抄部分不计字数",
     "common_errors": "常见错误",
 }
 

@@ -266,6 +266,21 @@ def _errors(question: Question, norm: Normalized) -> tuple[list[ErrorResult], li
     return errors, [Deduction("common_errors", _r(per * len(errors)), reason)]
 
 
+def _copied_length(gaming: _Gaming, length_marks: float) -> list[Deduction]:
+    """Copied text fills the page but is not the candidate's writing: no 字数 marks for it."""
+    copied = next((f for f in gaming.flags if f.name == "copied_material"), None)
+    share = float(copied.detail.get("copied_share", 0)) if copied else 0.0
+    if share <= 0 or length_marks <= 0:
+        return []
+    return [
+        Deduction(
+            "copied_length",
+            _r(length_marks * min(1.0, share)),
+            f"照抄的文字不算自己写的字数：字数分按自己写的{1 - min(1.0, share):.0%}计。",
+        )
+    ]
+
+
 def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Deduction]:
     """跑题: judged on the candidate's own (unflagged) text, see relevance.py."""
     own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
@@ -321,7 +336,7 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     format_earned = sum(f.earned for f in formats) if formats else parts.format
     count = char_count(text)
     lc, length_earned, length_flags, deductions = _length_part(question, count)
-    deductions = gaming.deductions + deductions
+    deductions = gaming.deductions + _copied_length(gaming, length_earned) + deductions
 
     if any(p.weight > 0 for p in rubric.points):
         deductions += _off_topic(gaming, norm, format_earned + length_earned)

@@ -85,7 +85,7 @@ class ErrorResult:
 
 @dataclass
 class Deduction:
-    kind: str  # keyword_stuffing, copied_material, relevance, relevance_content, over_limit, common_errors
+    kind: str  # keyword_stuffing, copied_material, copied_length, relevance, relevance_content, over_limit, common_errors
     marks: float
     reason: str
 
