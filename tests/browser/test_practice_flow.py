@@ -97,6 +97,15 @@ def server_draft(session, slug: str) -> dict:
     return response.json()
 
 
+def new_candidate_practising(device, live, prefix: str):
+    """A newly registered candidate on a laptop, the clock started on the bank's question."""
+    laptop = device()
+    username = new_name(prefix)
+    register(laptop, username)
+    start(laptop, live.bank.slug)
+    return laptop, username, live.bank.slug
+
+
 def clock_seconds(page) -> int:
     value = page.inner_text("#clock-value").lstrip("+")
     parts = [int(p) for p in value.split(":")]
@@ -246,12 +255,8 @@ def test_candidate_walks_the_whole_flow(device, live):
 
 
 def test_lapsed_login_keeps_the_text_and_restores_it_after_login(device, live):
-    slug = live.bank.slug
-    laptop = device()
+    laptop, username, slug = new_candidate_practising(device, live, "lapse")
     page = laptop.page
-    username = new_name("lapse")
-    register(laptop, username)
-    start(laptop, slug)
     page.locator("#answer").press_sequentially("第一段：已自动保存。")
     wait_saved(page)
 
@@ -283,12 +288,8 @@ def test_lapsed_login_keeps_the_text_and_restores_it_after_login(device, live):
 
 
 def test_closing_the_page_saves_what_was_typed_since_the_last_autosave(device, live):
-    slug = live.bank.slug
-    laptop = device()
+    laptop, username, slug = new_candidate_practising(device, live, "close")
     page = laptop.page
-    username = new_name("close")
-    register(laptop, username)
-    start(laptop, slug)
     page.locator("#answer").press_sequentially("关掉页面之前写的一句。")
     page.close(run_before_unload=True)  # before the autosave timer fires: pagehide sends it
     other = device()
@@ -300,12 +301,8 @@ def test_closing_the_page_saves_what_was_typed_since_the_last_autosave(device, l
 
 
 def test_draft_survives_a_server_crash_between_autosave_and_submit(device, live):
-    slug = live.bank.slug
-    laptop = device()
+    laptop, username, slug = new_candidate_practising(device, live, "crash")
     page = laptop.page
-    username = new_name("crash")
-    register(laptop, username)
-    start(laptop, slug)
     page.locator("#answer").press_sequentially(NOTICE[:80])
     wait_saved(page)
 
