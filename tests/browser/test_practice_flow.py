@@ -132,8 +132,17 @@ def test_candidate_walks_the_whole_flow(device, live):
     assert counted == [v["count"] for v in vectors]
 
     # type a notice; the counter matches the server's count of the saved draft
+    before = {sel: page.locator(sel).bounding_box() for sel in ("#answer", "#count-value", "#submit-btn")}
     page.locator("#answer").press_sequentially(NOTICE)
     wait_saved(page)
+    # no layout jump while typing: the editor, the counter and the buttons stay put
+    for sel, box in before.items():
+        after = page.locator(sel).bounding_box()
+        assert (after["x"], after["y"], after["height"]) == (box["x"], box["y"], box["height"]), sel
+    # keyboard: from the editor, Tab reaches 提交 next
+    page.focus("#answer")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "submit-btn"
     shown = int(page.inner_text("#count-value"))
     assert shown == char_count(NOTICE) == server_draft(laptop, slug)["char_count"]
     assert page.evaluate("window.fazhiAutosave.serverCount") == shown
