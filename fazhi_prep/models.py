@@ -287,7 +287,7 @@ class RubricPoint(db.Model):
 
     def to_spec(self) -> spec.Point:
         # core groups stay marked in the stored groups, as in the files
-        groups, core = spec.split_core(self.groups)
+        groups, core, whole = spec.split_core(self.groups)
         return spec.Point(
             key=self.key,
             label=self.label,
@@ -297,6 +297,7 @@ class RubricPoint(db.Model):
             need=self.need,
             area=self.area,
             core=core,
+            whole=whole,
         )
 
 

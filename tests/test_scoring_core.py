@@ -70,8 +70,8 @@ def test_points_without_core_groups_keep_half_credit_for_one_group():
 
 
 def test_split_and_mark_round_trip():
-    groups, core = spec.split_core([["考核", "整改"], ["★法治督察", "法治建设考核"]])
-    assert groups == (("考核", "整改"), ("法治督察", "法治建设考核")) and core == (1,)
+    groups, core, whole = spec.split_core([["考核", "整改"], ["★法治督察", "法治建设考核"]])
+    assert groups == (("考核", "整改"), ("法治督察", "法治建设考核")) and core == (1,) and whole == ()
     point = spec.Point("k", "l", 1, "s", groups, core=core)
     assert spec.marked_groups(point) == [["考核", "整改"], ["★法治督察", "法治建设考核"]]
 
@@ -81,7 +81,7 @@ def test_fingerprint_of_a_rubric_without_core_groups_is_unchanged():
     rubric = spec.Rubric(points=(FANGGUANFU,))
     data = asdict(rubric)
     for p in data["points"]:
-        del p["core"]
+        del p["core"], p["whole"]
     old = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     assert rubric.fingerprint() == old
     # marking a core group is a rubric change: a new version
@@ -125,3 +125,36 @@ def test_one_passing_mention_of_the_subject_is_not_enough():
 def test_core_coverage_vouches_for_a_short_answer_in_its_own_words():
     gate, density = relevance(0.6, normalize("会议研究部署贯彻落实工作。").text, core=True)
     assert density == 0 and gate == 1.0
+
+
+SANXIANG = spec.Point(
+    key="zhifa.sanxiang",
+    label="全面落实行政执法三项制度",
+    weight=1,
+    source="《纲要》",
+    groups=(("行政执法三项制度", "三项制度"), ("执法公示",), ("全过程记录",), ("法制审核",)),
+    need=2,
+    whole=(0,),
+)
+
+
+def test_the_name_of_the_whole_point_covers_it():
+    result = score(question(SANXIANG), "我们严格落实行政执法三项制度，执法更加规范。")
+    p = point_of(result, "zhifa.sanxiang")
+    assert p.found == 1 and p.coverage == 1 and p.credit == 1 and p.by_whole_name
+    line = next(x for x in result.explanation if "三项制度" in x and "满分" in x)
+    assert "总称" in line
+
+
+def test_without_the_whole_name_the_groups_count_as_usual():
+    one = point_of(score(question(SANXIANG), "全面推行执法公示。"), "zhifa.sanxiang")
+    assert (one.coverage, one.credit, one.by_whole_name) == (0.5, 0.5, False)
+    two = point_of(score(question(SANXIANG), "推行执法公示，做到全过程记录。"), "zhifa.sanxiang")
+    assert two.credit == 1
+
+
+def test_whole_marks_round_trip():
+    groups, core, whole = spec.split_core([["=行政执法三项制度", "三项制度"], ["★法治督察"], ["考核"]])
+    assert groups[0] == ("行政执法三项制度", "三项制度") and core == (1,) and whole == (0,)
+    point = spec.Point("k", "l", 1, "s", groups, core=core, whole=whole)
+    assert spec.marked_groups(point) == [["=行政执法三项制度", "三项制度"], ["★法治督察"], ["考核"]]

@@ -62,9 +62,17 @@ class PointCoverage:
         return bool(core) and not any(h.group in core for h in self.found)
 
     @property
+    def by_whole_name(self) -> bool:
+        """Covered by a group that names the whole point (see ``spec.WHOLE_MARK``)."""
+        whole = self.point.whole
+        return bool(whole) and any(h.group in whole for h in self.found)
+
+    @property
     def coverage(self) -> float:
         if self.core_missing:
             return 0.0
+        if self.by_whole_name:
+            return 1.0
         return min(1.0, len(self.found) / self.point.required)
 
 

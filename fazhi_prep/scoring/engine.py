@@ -190,6 +190,7 @@ def _point_results(
                 hits=hits,
                 missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
                 core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
+                by_whole_name=cov.by_whole_name,
             )
         )
     return out

@@ -60,7 +60,9 @@ def point_line(p: PointResult, mode: str) -> str:
             f"✗ {head}：写到了{_quote(words)}，但没有写到核心提法（{hint}），"
             f"这些词在各类公文里都常见，单独出现不能说明写到了这个要点，0分。"
         )
-    if p.credit >= 1:
+    if p.credit >= 1 and p.by_whole_name and p.found < p.required:
+        line = f"✓ {head}：写到了这一要点的总称，得{_n(p.earned)}分。{basis}"
+    elif p.credit >= 1:
         need = f"（需{p.required}组）" if p.required < p.groups else ""
         line = f"✓ {head}：写到{p.found}组提法{need}，得{_n(p.earned)}分。{basis}"
     else:

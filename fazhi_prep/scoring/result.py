@@ -44,6 +44,8 @@ class PointResult:
     missing: list[list[str]]  # alternatives of each group not found
     # the core groups' alternatives when none of them was found (the point then earns nothing)
     core_missing: list[list[str]] = field(default_factory=list)
+    # covered by the name of the whole point (行政执法三项制度) rather than group by group
+    by_whole_name: bool = False
 
 
 @dataclass
@@ -204,6 +206,7 @@ def _point(p: PointResult) -> dict[str, Any]:
         ],
         "missing": [list(g) for g in p.missing],
         "core_missing": [list(g) for g in p.core_missing],
+        "by_whole_name": p.by_whole_name,
     }
 
 

@@ -18,6 +18,10 @@ ScoringMode = Literal["tiered", "proportional"]
 # earns nothing, so a point is not half-credited for its generic words alone
 # (考核, 贯彻落实, 专题研究 appear in every official text).
 CORE_MARK = "★"
+# A group written with this mark (``=行政执法三项制度 | 三项制度``) names the
+# point as a whole: found, it covers the point on its own, as a grader gives
+# the 采分点 to “严格落实行政执法三项制度” without the three named one by one.
+WHOLE_MARK = "="
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,8 @@ class Point:
     ``groups`` is a tuple of term groups; each group is a tuple of
     alternatives, any one of which counts as the group being present.
     ``need`` is how many groups make full coverage (None: all of them).
-    ``core`` holds the indices of the core groups (see ``CORE_MARK``).
+    ``core`` holds the indices of the core groups (see ``CORE_MARK``),
+    ``whole`` those of the groups that name the whole point (``WHOLE_MARK``).
     """
 
     key: str
@@ -38,6 +43,7 @@ class Point:
     need: int | None = None
     area: str | None = None
     core: tuple[int, ...] = ()
+    whole: tuple[int, ...] = ()
 
     @property
     def required(self) -> int:
@@ -84,8 +90,9 @@ class Rubric:
         """Stable hash of everything that affects a score: a new one means a new version."""
         data = asdict(self)
         for point in data["points"]:
-            if not point["core"]:  # rubrics without core groups keep their fingerprints
-                del point["core"]
+            for mark in ("core", "whole"):  # rubrics without marks keep their fingerprints
+                if not point[mark]:
+                    del point[mark]
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -140,19 +147,23 @@ class Question:
 
 def split_core(
     groups: list[list[str]] | tuple[tuple[str, ...], ...],
-) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]:
-    """Term groups as written (core groups marked) -> (plain groups, core indices)."""
+) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...], tuple[int, ...]]:
+    """Term groups as written (marked) -> (plain groups, core indices, whole-point indices)."""
     plain: list[tuple[str, ...]] = []
     core: list[int] = []
+    whole: list[int] = []
     for i, group in enumerate(groups):
         alts = [a.strip() for a in group]
-        if alts and alts[0].startswith(CORE_MARK):
-            core.append(i)
-            alts[0] = alts[0].lstrip(CORE_MARK).strip()
+        if alts and alts[0][:1] in (CORE_MARK, WHOLE_MARK):
+            (core if alts[0][0] == CORE_MARK else whole).append(i)
+            alts[0] = alts[0][1:].strip()
         plain.append(tuple(a for a in alts if a))
-    return tuple(plain), tuple(core)
+    return tuple(plain), tuple(core), tuple(whole)
 
 
 def marked_groups(point: Point) -> list[list[str]]:
-    """A point's term groups as written, core groups marked again."""
-    return [[CORE_MARK + g[0], *g[1:]] if i in point.core else list(g) for i, g in enumerate(point.groups)]
+    """A point's term groups as written, marks restored."""
+    def mark(i: int) -> str:
+        return CORE_MARK if i in point.core else WHOLE_MARK if i in point.whole else ""
+
+    return [[mark(i) + g[0], *g[1:]] for i, g in enumerate(point.groups)]
