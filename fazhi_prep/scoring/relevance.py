@@ -97,11 +97,6 @@ def topic_density(norm_text: str) -> float:
     return _covered(_topic_spans(norm_text)) / len(norm_text) if norm_text else 0.0
 
 
-def topic_mentions(norm_text: str) -> int:
-    """How many times the text uses a subject term."""
-    return len(_topic_spans(norm_text))
-
-
 def _ramp(x: float, lo: float, hi: float) -> float:
     return min(1.0, max(0.0, (x - lo) / (hi - lo)))
 
