@@ -286,8 +286,8 @@ class RubricPoint(db.Model):
     rubric: Mapped[Rubric] = relationship(back_populates="points")
 
     def to_spec(self) -> spec.Point:
-        # core groups stay marked in the stored groups, as in the files
-        groups, core, whole = spec.split_core(self.groups)
+        # groups stay marked (★, =) in the stored groups, as in the files
+        groups, core, whole = spec.split_marks(self.groups)
         return spec.Point(
             key=self.key,
             label=self.label,

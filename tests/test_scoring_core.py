@@ -70,7 +70,7 @@ def test_points_without_core_groups_keep_half_credit_for_one_group():
 
 
 def test_split_and_mark_round_trip():
-    groups, core, whole = spec.split_core([["考核", "整改"], ["★法治督察", "法治建设考核"]])
+    groups, core, whole = spec.split_marks([["考核", "整改"], ["★法治督察", "法治建设考核"]])
     assert groups == (("考核", "整改"), ("法治督察", "法治建设考核")) and core == (1,) and whole == ()
     point = spec.Point("k", "l", 1, "s", groups, core=core)
     assert spec.marked_groups(point) == [["考核", "整改"], ["★法治督察", "法治建设考核"]]
@@ -154,7 +154,7 @@ def test_without_the_whole_name_the_groups_count_as_usual():
 
 
 def test_whole_marks_round_trip():
-    groups, core, whole = spec.split_core([["=行政执法三项制度", "三项制度"], ["★法治督察"], ["考核"]])
+    groups, core, whole = spec.split_marks([["=行政执法三项制度", "三项制度"], ["★法治督察"], ["考核"]])
     assert groups[0] == ("行政执法三项制度", "三项制度") and core == (1,) and whole == (0,)
     point = spec.Point("k", "l", 1, "s", groups, core=core, whole=whole)
     assert spec.marked_groups(point) == [["=行政执法三项制度", "三项制度"], ["★法治督察"], ["考核"]]

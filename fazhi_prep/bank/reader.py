@@ -146,9 +146,9 @@ def default_minutes(limit_max: int | None) -> int:
 def split_terms(line: str) -> list[str]:
     """A group's alternatives; a core group's mark kept in one spelling (``★term``)."""
     alternatives = [alt.strip() for alt in str(line).split("|") if alt.strip()]
-    if alternatives and alternatives[0][:1] in (spec.CORE_MARK, spec.WHOLE_MARK):
-        mark = alternatives[0][0]
-        alternatives[0] = mark + alternatives[0][1:].strip()  # a bare mark is reported as an empty group
+    if alternatives and alternatives[0][:1] in spec.GROUP_MARKS:
+        # a bare mark is reported as an empty group
+        alternatives[0] = alternatives[0][0] + spec.unmarked(alternatives[0])
     return alternatives
 
 
@@ -248,7 +248,7 @@ class _Reader:
         groups = []
         for i, line in enumerate(terms):
             alternatives = split_terms(line) if isinstance(line, str) else []
-            if not alternatives or alternatives[0] in (spec.CORE_MARK, spec.WHOLE_MARK):
+            if not alternatives or alternatives[0] in spec.GROUP_MARKS:
                 self.problem(path, terms.line_of(i), "词组为空：每行写一个或多个用 | 分隔的词")
                 continue
             groups.append(alternatives)
@@ -571,7 +571,7 @@ class _Reader:
                 return None
         if weight is None:
             return None
-        plain, core, whole = spec.split_core(groups)
+        plain, core, whole = spec.split_marks(groups)
         return spec.Point(
             key=key,
             label=label,

@@ -139,7 +139,7 @@ def workspace(slug: str):
         flash("点击“开始作答”后开始计时。", "info")
         return redirect(url_for("questions.detail", slug=slug))
     if service.exam_closed(draft, question):
-        attempt = service.close_exam(current_user.id, question, max_answer=_max_answer())
+        attempt = service.close_exam(draft, question, max_answer=_max_answer())
         db.session.commit()
         if attempt is not None:
             flash("考试时间已到，已按时间到时保存的内容自动交卷。", "info")

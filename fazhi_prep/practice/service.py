@@ -132,20 +132,16 @@ def start_draft(
     return draft, True
 
 
-def close_exam(user_id: int, question: Question, *, max_answer: int, now: datetime | None = None) -> Attempt | None:
-    """收卷: hand in an exam draft whose time is over, as last saved.
+def close_exam(draft: Draft, question: Question, *, max_answer: int, now: datetime | None = None) -> Attempt | None:
+    """收卷: hand in ``draft``, an exam whose time is over (``exam_closed``), as last saved.
 
     Reopening the question after the time (a reload, the next day, with
     JavaScript off) must not leave the exam open. Nothing to hand in (an
     empty draft) turns it into a practice draft instead, so the candidate
     can still write.
     """
-    now = now or now_utc()
-    draft = get_draft(user_id, question)
-    if draft is None or not exam_closed(draft, question, now):
-        return None
     try:
-        return submit_answer(user_id, question, draft.text, max_answer=max_answer, now=now)
+        return submit_answer(draft.user_id, question, draft.text, max_answer=max_answer, now=now)
     except PracticeError:
         draft.exam_mode = False
         return None

@@ -22,6 +22,12 @@ CORE_MARK = "★"
 # point as a whole: found, it covers the point on its own, as a grader gives
 # the 采分点 to “严格落实行政执法三项制度” without the three named one by one.
 WHOLE_MARK = "="
+GROUP_MARKS = CORE_MARK + WHOLE_MARK
+
+
+def unmarked(term: str) -> str:
+    """A term as matched: without the mark of its group."""
+    return term.strip().lstrip(GROUP_MARKS).strip()
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,7 @@ class Question:
     error_deduction: float = 1.0  # marks per distinct common error
 
 
-def split_core(
+def split_marks(
     groups: list[list[str]] | tuple[tuple[str, ...], ...],
 ) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...], tuple[int, ...]]:
     """Term groups as written (marked) -> (plain groups, core indices, whole-point indices)."""
@@ -154,9 +160,9 @@ def split_core(
     whole: list[int] = []
     for i, group in enumerate(groups):
         alts = [a.strip() for a in group]
-        if alts and alts[0][:1] in (CORE_MARK, WHOLE_MARK):
+        if alts and alts[0][:1] in GROUP_MARKS:
             (core if alts[0][0] == CORE_MARK else whole).append(i)
-            alts[0] = alts[0][1:].strip()
+            alts[0] = unmarked(alts[0])
         plain.append(tuple(a for a in alts if a))
     return tuple(plain), tuple(core), tuple(whole)
 

@@ -17,7 +17,7 @@ from ..bank.sync import sync_status
 from ..extensions import db
 from ..models import Attempt, Genre, ModelAnswer, Question, Rubric, SampleAnswer
 from ..rubric_tests import RubricTestReport, Sample, TextTrial, run_test_set, trial
-from ..scoring.spec import CORE_MARK, WHOLE_MARK
+from ..scoring.spec import unmarked
 from .forms import QuestionForm, RubricForm, choices
 
 SYNC_LABELS = {
@@ -357,12 +357,12 @@ def suggestions(question: Question, spec_dict: dict[str, Any]):
     existing = set()
     for item in spec_dict.get("points") or []:
         for group in authoring.entry_from_spec(item, lib).groups:
-            existing.update(t.strip().lstrip(CORE_MARK + WHOLE_MARK) for t in group.split("|"))
+            existing.update(unmarked(t) for t in group.split("|"))
     library_terms: dict[str, list[str]] = {}
     for point in lib.values():
         for group in point.terms:
             for alt in group:
-                library_terms.setdefault(alt.lstrip(CORE_MARK + WHOLE_MARK), []).append(point.key)
+                library_terms.setdefault(unmarked(alt), []).append(point.key)
     return suggest_terms(
         [a.body for a in question.model_answers], question.materials, existing, library_terms
     )
