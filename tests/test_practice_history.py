@@ -10,7 +10,7 @@ import pytest
 
 from fazhi_prep.extensions import db
 from fazhi_prep.models import Attempt, Question
-from fazhi_prep.practice.service import area_stats
+from fazhi_prep.practice.progress import area_stats
 from tests.conftest import login, make_user
 from tests.practice_support import NOTICE, attempts_of, question, start, submit
 from tests.test_bank_load import load

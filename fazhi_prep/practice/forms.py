@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from .service import MARK_LABELS, MARKS, NOTE_MAX
+from .results import MARK_LABELS, MARKS
+from .self_scoring import NOTE_MAX
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms import SelectChoice

@@ -27,7 +27,18 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import catalog
 from ..extensions import db, login_manager
-from . import bp, service
+from . import (
+    bp,
+    charts,
+    drafts,
+    errors,
+    export,
+    progress,
+    question_list,
+    results,
+    self_scoring,
+    submitting,
+)
 from .forms import AnswerForm, StartForm, self_mark_form
 
 LAPSED = "登录已过期，请重新登录。你的内容已保存在本机浏览器中，登录后会自动恢复。"
@@ -86,7 +97,7 @@ def csrf_failed(error):
         return redirect(_login_url())
     if slug and request.endpoint in ("practice.submit", "practice.save"):
         question = catalog.question_or_404(slug)
-        draft = service.get_draft(current_user.id, question)
+        draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
             form = AnswerForm(data={"text": request.form.get("text", "")})
             return _render_workspace(question, draft, form, error=STALE, status=400)
@@ -119,7 +130,7 @@ def start(slug: str):
     form = StartForm()
     form.validate()
     try:
-        _, created = service.start_draft(current_user.id, question, exam_mode=form.mode.data == "exam")
+        _, created = drafts.start_draft(current_user.id, question, exam_mode=form.mode.data == "exam")
         db.session.commit()
     except IntegrityError:  # a second tab started the same draft a moment earlier
         db.session.rollback()
@@ -134,12 +145,12 @@ def start(slug: str):
 def workspace(slug: str):
     """The practice page: prompt, materials, editor, clock, 字数 and 方格纸."""
     question = catalog.question_or_404(slug)
-    draft = service.get_draft(current_user.id, question)
+    draft = drafts.get_draft(current_user.id, question)
     if draft is None:
         flash("点击“开始作答”后开始计时。", "info")
         return redirect(url_for("questions.detail", slug=slug))
-    if service.exam_closed(draft, question):
-        attempt = service.close_exam(draft, question, max_answer=_max_answer())
+    if drafts.exam_closed(draft, question):
+        attempt = submitting.close_exam(draft, question, max_answer=_max_answer())
         db.session.commit()
         if attempt is not None:
             flash("考试时间已到，已按时间到时保存的内容自动交卷。", "info")
@@ -149,7 +160,7 @@ def workspace(slug: str):
 
 
 def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200):
-    now = service.now_utc()
+    now = drafts.now_utc()
     return (
         render_template(
             "practice/workspace.html",
@@ -157,11 +168,11 @@ def _render_workspace(question, draft, form, *, error: str | None = None, status
             draft=draft,
             form=form,
             error=error,
-            state=service.draft_state(draft, now),
-            elapsed=service.elapsed_seconds(draft, now),
-            limit_floor=service.limit_floor(question),
+            state=drafts.draft_state(draft, now),
+            elapsed=drafts.elapsed_seconds(draft, now),
+            limit_floor=drafts.limit_floor(question),
             # After a refused submit the page shows the posted text, which may not be the draft's.
-            unsaved=service.clean_text(form.text.data or "") != draft.text,
+            unsaved=drafts.clean_text(form.text.data or "") != draft.text,
             max_answer=_max_answer(),
             display_tz=str(_display_tz()),
             autosave_ms=int(current_app.config.get("AUTOSAVE_MS", 3000)),
@@ -175,10 +186,10 @@ def _render_workspace(question, draft, form, *, error: str | None = None, status
 def draft_state(slug: str):
     """The draft as JSON (text, 字数 by the server's rule, the server's clock)."""
     question = catalog.question_or_404(slug)
-    draft = service.get_draft(current_user.id, question)
+    draft = drafts.get_draft(current_user.id, question)
     if draft is None:
         return jsonify(error="no_draft", message="本题没有进行中的作答。"), 404
-    return jsonify(service.draft_state(draft))
+    return jsonify(drafts.draft_state(draft))
 
 
 @bp.route("/questions/<slug>/draft", methods=["POST"])
@@ -190,10 +201,10 @@ def save(slug: str):
         return _save_json(question)
     form = AnswerForm()
     try:
-        draft = service.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer())
-    except service.PracticeError as exc:
+        draft = drafts.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer())
+    except errors.PracticeError as exc:
         db.session.rollback()
-        draft = service.get_draft(current_user.id, question)
+        draft = drafts.get_draft(current_user.id, question)
         if draft is None:
             flash(exc.message, "error")
             return redirect(url_for("questions.detail", slug=slug))
@@ -209,13 +220,13 @@ def _save_json(question):
     if not isinstance(text, str):
         return jsonify(error="invalid", message="请求格式不正确。"), 400
     try:
-        draft = service.save_draft(current_user.id, question, text, max_answer=_max_answer())
-    except service.PracticeError as exc:
+        draft = drafts.save_draft(current_user.id, question, text, max_answer=_max_answer())
+    except errors.PracticeError as exc:
         db.session.rollback()
         status = {"no_draft": 409, "exam_over": 409, "too_long": 413}.get(exc.code, 400)
         return jsonify(error=exc.code, message=exc.message), status
     db.session.commit()
-    state = service.draft_state(draft)
+    state = drafts.draft_state(draft)
     return jsonify(ok=True, saved_at=state["saved_at"], now=state["now"], char_count=state["char_count"])
 
 
@@ -232,13 +243,13 @@ def submit(slug: str):
     """Score the answer and store the attempt; a refused answer stays in the draft."""
     question = catalog.question_or_404(slug)
     form = AnswerForm()
-    draft = service.get_draft(current_user.id, question)
-    late = draft is not None and service.exam_closed(draft, question)
+    draft = drafts.get_draft(current_user.id, question)
+    late = draft is not None and drafts.exam_closed(draft, question)
     try:
-        attempt = service.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer())
-    except service.PracticeError as exc:
+        attempt = submitting.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer())
+    except errors.PracticeError as exc:
         db.session.commit()  # the text was kept as the draft
-        draft = service.get_draft(current_user.id, question)
+        draft = drafts.get_draft(current_user.id, question)
         return _render_workspace(question, draft, form, error=exc.message, status=422)
     db.session.commit()
     if late:
@@ -250,7 +261,7 @@ def submit(slug: str):
 
 
 def _attempt_or_404(attempt_id: int, *, write: bool = False):
-    attempt = service.attempt_for(current_user, attempt_id, write=write)
+    attempt = results.attempt_for(current_user, attempt_id, write=write)
     if attempt is None:
         abort(404)
     return attempt
@@ -261,7 +272,7 @@ def _attempt_or_404(attempt_id: int, *, write: bool = False):
 def attempt(attempt_id: int):
     """The result: score, highlights, points, format, model answer side by side, self-marks."""
     attempt = _attempt_or_404(attempt_id)
-    view = service.attempt_view(attempt, request.args.get("model"))
+    view = results.attempt_view(attempt, request.args.get("model"))
     return render_result_page(view)
 
 
@@ -275,9 +286,9 @@ def render_result_page(view, form=None, status: int = 200):
             view=view,
             form=form if owner else None,
             again=StartForm(),
-            mark_labels=service.MARK_LABELS,
-            flag_labels=service.FLAG_LABELS,
-            deduction_labels=service.DEDUCTION_LABELS,
+            mark_labels=results.MARK_LABELS,
+            flag_labels=results.FLAG_LABELS,
+            deduction_labels=results.DEDUCTION_LABELS,
         ),
         status,
     )
@@ -288,13 +299,13 @@ def render_result_page(view, form=None, status: int = 200):
 def self_marks(attempt_id: int):
     """Save the candidate's own marks for each point; then show where they differ."""
     attempt = _attempt_or_404(attempt_id, write=True)
-    rows = service.point_rows(attempt)
+    rows = results.point_rows(attempt)
     form = self_mark_form(rows)
     if not form.validate_on_submit():
-        view = service.attempt_view(attempt, request.args.get("model"))
+        view = results.attempt_view(attempt, request.args.get("model"))
         return render_result_page(view, form, status=422)
     marks = {point.key: (mark.data, note.data or "") for point, mark, note in form.point_fields}
-    service.save_self_marks(attempt, marks)
+    self_scoring.save_self_marks(attempt, marks)
     db.session.commit()
     flash("自评已保存。下面列出你的自评与系统评分不一致的要点。", "success")
     return redirect(url_for("practice.attempt", attempt_id=attempt.id, _anchor="self"))
@@ -307,17 +318,17 @@ def self_marks(attempt_id: int):
 @login_required
 def history():
     """My attempts, score over time, coverage per 纲要 area (weakest first)."""
-    attempts = service.user_attempts(current_user.id)
-    areas = service.area_stats(attempts, service.area_labels())
+    attempts = progress.user_attempts(current_user.id)
+    areas = progress.area_stats(attempts, question_list.area_labels())
     weakest = areas[0] if areas else None
     return render_template(
         "practice/history.html",
         attempts=list(reversed(attempts)),
         areas=areas,
         weakest=weakest,
-        suggestion=service.practice_for_area(weakest.key, current_user.id) if weakest else None,
-        score_chart=service.score_chart(attempts, _display_tz()),
-        area_chart=service.area_chart(areas),
+        suggestion=progress.practice_for_area(weakest.key, current_user.id) if weakest else None,
+        score_chart=charts.score_chart(attempts, _display_tz()),
+        area_chart=charts.area_chart(areas),
     )
 
 
@@ -325,7 +336,7 @@ def history():
 @login_required
 def history_csv():
     """My attempts as a CSV file."""
-    body = service.attempts_csv(service.user_attempts(current_user.id), _display_tz())
+    body = export.attempts_csv(progress.user_attempts(current_user.id), _display_tz())
     return Response(
         body,
         mimetype="text/csv",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from .. import catalog
 from ..extensions import db
 from ..models import Attempt
-from ..practice import service as practice
+from ..practice import drafts, question_list
 from ..practice.forms import StartForm
 from . import bp
 
@@ -27,13 +27,13 @@ def index():
     genres = list(dict.fromkeys((q.genre_key, q.genre.label) for q in questions))
     return render_template(
         "questions/index.html",
-        questions=practice.filter_questions(questions, **chosen),
+        questions=question_list.filter_questions(questions, **chosen),
         total=len(questions),
         chosen=chosen,
         genres=genres,
-        areas=practice.area_choices(),
-        limits=[(k, label) for k, (label, _) in practice.LIMIT_BUCKETS.items()],
-        stats=practice.question_stats(current_user.id),
+        areas=question_list.area_choices(),
+        limits=[(k, label) for k, (label, _) in question_list.LIMIT_BUCKETS.items()],
+        stats=question_list.question_stats(current_user.id),
     )
 
 
@@ -50,7 +50,7 @@ def detail(slug: str):
     return render_template(
         "questions/detail.html",
         question=question,
-        draft=practice.get_draft(current_user.id, question),
+        draft=drafts.get_draft(current_user.id, question),
         start_form=StartForm(),
         attempts=attempts,
     )

@@ -74,12 +74,12 @@ def attempt(attempt_id: int):
 def _render_attempt(attempt: Attempt, form: OverrideForm, status: int = 200):
     # The practice blueprint renders its own result page; tutor/_review_bar.html, which
     # that page includes, shows the review forms when g.review is set.
+    from ..practice import results
     from ..practice import routes as practice_routes
-    from ..practice import service as practice
 
     g.review = review.ReviewContext(form, RevisionForm(formdata=None), RevisionForm(formdata=None),
                                     review.flag_names(attempt))
-    html, _ = practice_routes.render_result_page(practice.attempt_view(attempt, request.args.get("model")))
+    html, _ = practice_routes.render_result_page(results.attempt_view(attempt, request.args.get("model")))
     return html, status
 
 

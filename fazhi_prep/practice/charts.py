@@ -1,0 +1,78 @@
+"""SVG charts for the history page: score over time, per-area strength."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Attempt
+from .progress import AreaStat
+
+
+@dataclass
+class Chart:
+    """Coordinates for the server-drawn SVG charts (viewBox units)."""
+
+    width: int
+    height: int
+    items: list[dict[str, Any]]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def score_chart(attempts: list[Attempt], tz) -> Chart:
+    """Score over time: one dot per attempt, in submission order."""
+    width, height = 400, 200
+    left, right, top, bottom = 38, 12, 12, 32
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(attempts)
+    items = []
+    for i, attempt in enumerate(attempts):
+        x = left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
+        y = top + plot_h * (1 - max(0.0, min(100.0, attempt.final_score)) / 100)
+        local = attempt.submitted_at.astimezone(tz)
+        items.append(
+            {
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "score": attempt.final_score,
+                "label": f"{local:%m-%d %H:%M} {attempt.question.slug} {attempt.final_score:g}分",
+            }
+        )
+    grid = [{"y": round(top + plot_h * (1 - v / 100), 1), "value": v} for v in (0, 20, 40, 60, 80, 100)]
+    first = attempts[0].submitted_at.astimezone(tz).strftime("%m-%d") if attempts else ""
+    last = attempts[-1].submitted_at.astimezone(tz).strftime("%m-%d") if attempts else ""
+    return Chart(
+        width,
+        height,
+        items,
+        {
+            "grid": grid,
+            "left": left,
+            "right": width - right,
+            "bottom": height - bottom,
+            "line": " ".join(f"{p['x']},{p['y']}" for p in items),
+            "first": first,
+            "last": last,
+        },
+    )
+
+
+def area_chart(stats: list[AreaStat]) -> Chart:
+    """Coverage per 纲要 area as horizontal bars, a label line above each bar."""
+    width, row, left, bar_w = 400, 50, 4, 330
+    items = []
+    for i, s in enumerate(stats):
+        y = 8 + i * row
+        items.append(
+            {
+                "label": s.label,
+                "y_text": y + 16,
+                "y_bar": y + 23,
+                "w": round(bar_w * s.coverage, 1),
+                "percent": f"{s.coverage:.0%}",
+                "x_percent": left + bar_w + 8,
+                "level": "low" if s.coverage < 0.4 else "mid" if s.coverage < 0.8 else "high",
+                "title": f"{s.label}：覆盖率{s.coverage:.0%}（{s.points}个要点次，{s.attempts}次作答）",
+            }
+        )
+    return Chart(width, 12 + row * len(stats), items, {"left": left, "bar_w": bar_w})
