@@ -1,0 +1,10 @@
+// A 打印 button for the printable paper and report (hidden without scripts,
+// where the browser's own print command does the same).
+const button = document.getElementById("print-report");
+if (button) {
+  button.hidden = false;
+  button.addEventListener("click", (event) => {
+    event.preventDefault();
+    window.print();
+  });
+}
