@@ -10,7 +10,15 @@ import pytest
 
 from fazhi_prep.extensions import db
 from tests.conftest import login, make_user
-from tests.paper_support import SECOND, SPEECH, add_paper_bank, hand_in, move_back, save, sittings, start
+from tests.paper_support import (
+    SPEECH,
+    add_paper_bank,
+    hand_in,
+    move_back,
+    save,
+    sittings,
+    start,
+)
 from tests.test_bank_load import load
 
 
