@@ -128,7 +128,9 @@ def test_a_tutor_reads_a_report_but_another_candidate_cannot(app, handed_in):
     make_user("other5")
     tutor = app.test_client()
     login(tutor, "jiaoshi5")
-    assert tutor.get(f"/papers/sittings/{handed_in.id}/report").status_code == 200
+    page = tutor.get(f"/papers/sittings/{handed_in.id}/report").get_data(as_text=True)
+    # each question opens in 作答复核, where the tutor can override it
+    assert f'href="/tutor/attempts/{handed_in.answers[0].attempt.id}"' in page
     other = app.test_client()
     login(other, "other5")
     assert other.get(f"/papers/sittings/{handed_in.id}/report").status_code == 404

@@ -143,7 +143,7 @@ def export_sync(session: Session, root: Path, on_disk: dict[str, PaperFile], for
         side = "db" if row.slug in force else decide(row.synced_hash, file_hash, db_hash)
         if side == "same":
             row.synced_hash = db_hash
-            report.unchanged.append(row.slug)
+            report.papers_unchanged.append(row.slug)
         elif side == "conflict":
             report.paper_conflicts.append(row.slug)
         elif side == "file":

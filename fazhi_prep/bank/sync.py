@@ -567,6 +567,7 @@ class ExportReport:
     invalid: dict[str, list[str]] = field(default_factory=dict)  # would fail `bank check`
     blocked: list[str] = field(default_factory=list)  # the bank on disk does not read: nothing written
     paper_conflicts: list[str] = field(default_factory=list)  # 模拟考试 papers changed on both sides
+    papers_unchanged: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
@@ -577,6 +578,8 @@ class ExportReport:
         out.append(f"写入 {len(self.written)} 个文件，删除 {len(self.removed)} 个文件。")
         if self.unchanged:
             out.append(f"与文件一致、未改写：{len(self.unchanged)} 道题")
+        if self.papers_unchanged:
+            out.append(f"与文件一致、未改写：{len(self.papers_unchanged)} 份试卷")
         if self.no_rubric:
             out.append("还没有发布评分要点、未导出：" + "、".join(self.no_rubric))
         for qid, problems in self.invalid.items():
