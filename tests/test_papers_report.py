@@ -101,6 +101,7 @@ def test_history_shows_papers_beside_single_attempts_and_csv_includes_them(logge
     assert "模拟考试" in page and "测试试卷" in page
     assert f'href="/papers/sittings/{handed_in.id}/report"' in page
     assert 'class="chart score-chart"' in page
+    assert "模考：测试试卷" in page  # the paper's question among the single attempts
     body = logged_in.get("/me/history.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     header = rows[0]

@@ -8,3 +8,8 @@ if (button) {
     window.print();
   });
 }
+
+// Print every question's answer beside its model answer, not only the ones left open.
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("details.paper-compare")) details.open = true;
+});
