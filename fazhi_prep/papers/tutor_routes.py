@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from sqlalchemy import select
 
 from ..auth.roles import tutor_required
 from ..bank.paper_sync import sync_status
 from ..extensions import db
+from ..models import Paper
 from . import authoring, bp, listing, report
 from .forms import paper_form
 
@@ -17,10 +19,6 @@ SYNC_LABELS = {"synced": "与文件一致", "browser": "浏览器中有修改（
 @tutor_required
 def tutor_papers():
     """Every paper, published or not, with its sync state and sittings."""
-    from sqlalchemy import select
-
-    from ..models import Paper
-
     papers = list(db.session.scalars(select(Paper).order_by(Paper.position, Paper.slug)))
     return render_template(
         "papers/tutor_list.html", papers=papers, status={p.id: SYNC_LABELS[sync_status(p)] for p in papers},
