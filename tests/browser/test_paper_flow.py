@@ -214,6 +214,39 @@ def test_time_out_hands_in_what_was_saved(device, live):
     page.wait_for_url(re.compile(rf"/papers/sittings/{sitting}/report$"))
 
 
+def test_lapsed_login_keeps_every_answer_and_restores_it_after_login(device, live):
+    session = device(LAPTOP)
+    page = session.page
+    username = f"mkl{uuid.uuid4().hex[:8]}"
+    register(session, username)
+    sitting = start_paper(session)
+    page.locator("#answer-1").fill("第一题：已自动保存。")
+    wait_saved(page, 1)
+
+    session.context.clear_cookies()  # the session lapses
+    page.click("#tab-2")
+    page.locator("#answer-2").press_sequentially("第二题：登录过期后写的。")
+    page.wait_for_function("() => document.querySelector('#q-2 .save-status').dataset.kind === 'login'")
+    assert "登录已过期" in page.inner_text("#save-alert")
+    # 交卷 now fails without losing anything
+    page.click("#hand-in-btn")
+    page.wait_for_function("() => document.getElementById('save-alert').textContent.startsWith('未交卷：登录已过期')")
+    assert re.search(rf"/papers/sittings/{sitting}(\?q=2)?$", page.url)
+
+    page.click("#relogin-link")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(rf"/papers/sittings/{sitting}$"))
+    page.wait_for_function("() => !!window.fazhiPaper")
+    assert page.input_value("#answer-2") == "第二题：登录过期后写的。"  # the browser copy was newer
+    wait_saved(page, 2)
+    state = server_state(session, sitting)
+    assert [a["text"] for a in state["answers"][:2]] == ["第一题：已自动保存。", "第二题：登录过期后写的。"]
+    a11y(page, "exam page after logging in again")
+
+
 def test_without_javascript_tabs_save_and_switch(browser, live, device):
     from tests.browser.support import Session
 
