@@ -269,3 +269,17 @@ def test_saves_are_kept_across_devices(client, app, bank):
     state = other.get(f"/papers/sittings/{s.id}/state").get_json()
     assert state["open"] is True and state["answers"][1]["text"] == "在电脑上写的"
     assert other.get(f"/papers/sittings/{s.id}/answers/2").get_json()["text"] == "在电脑上写的"
+
+
+def test_a_paper_with_an_unpublished_question_cannot_be_started(logged_in, bank):
+    from tests.practice_support import question
+
+    q = question("t-02")
+    q.published = False
+    db.session.commit()
+    response = start(logged_in)
+    assert response.status_code == 302 and response.location == "/papers/tp-01"
+    assert sittings() == []
+    page = logged_in.get("/papers/tp-01").get_data(as_text=True)
+    assert page.count("试卷中的题目暂不可用（测试推进会通知），暂时不能开始考试。") == 1
+    assert 'id="start-paper"' not in page

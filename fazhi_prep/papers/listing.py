@@ -46,3 +46,8 @@ def paper_stats(user_id: int) -> dict[int, PaperStats]:
         s.best = value if s.best is None else max(s.best, value)
         s.last = value
     return stats
+
+
+def unavailable(paper: Paper) -> list[str]:
+    """Questions of ``paper`` a sitting could not score (unpublished, or no rubric yet)."""
+    return [pq.question.title for pq in paper.questions if not pq.question.published or pq.question.rubric is None]

@@ -110,6 +110,7 @@ def detail(slug: str):
         paper=paper,
         form=StartPaperForm(),
         open_sitting=sitting.open_sitting(current_user.id, paper),
+        unavailable=listing.unavailable(paper),
         sittings=list(reversed(mine)),
         total=report.total,
     )
@@ -122,6 +123,9 @@ def start(slug: str):
     paper = listing.paper_or_404(slug)
     if not StartPaperForm().validate_on_submit():
         abort(400)
+    missing = listing.unavailable(paper)
+    if missing and not sitting.open_sitting(current_user.id, paper):
+        return redirect(url_for("papers.detail", slug=slug))  # the paper page says why
     try:
         found, created = sitting.start_sitting(current_user.id, paper)
         db.session.commit()
