@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .calibration import bp as calibration_bp
     from .cli import register_cli
     from .health import bp as health_bp
+    from .papers import bp as papers_bp
     from .practice import bp as practice_bp
     from .questions import bp as questions_bp
     from .tutor import bp as tutor_bp
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tutor_bp)
     app.register_blueprint(calibration_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(papers_bp)
     app.register_blueprint(health_bp)
     register_web(app)
     register_cli(app)

@@ -449,3 +449,110 @@ class CalibrationMark(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     sample_answer: Mapped[SampleAnswer] = relationship()
+
+
+class Paper(db.Model):
+    """A 模拟考试 paper: several questions answered in one sitting under one clock."""
+
+    __tablename__ = "papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int]  # the whole sitting, reading the materials included
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Optimistic locking and file ↔ browser sync, as for questions.
+    revision: Mapped[int] = mapped_column(default=1)
+    synced_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+    questions: Mapped[list[PaperQuestion]] = relationship(
+        back_populates="paper", order_by="PaperQuestion.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def points(self) -> float:
+        return sum(q.points for q in self.questions)
+
+
+class PaperQuestion(db.Model):
+    """A question's place in a paper: order, suggested minutes and 分值."""
+
+    __tablename__ = "paper_questions"
+    __table_args__ = (UniqueConstraint("paper_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[int]
+    points: Mapped[float]
+
+    paper: Mapped[Paper] = relationship(back_populates="questions")
+    question: Mapped[Question] = relationship()
+
+
+class PaperAttempt(db.Model):
+    """One sitting of a paper: the server's clock for all its questions.
+
+    Questions, minutes and 分值 are copied in at the start (``PaperAnswer``),
+    so a tutor editing the paper never changes a sitting under way or done.
+    """
+
+    __tablename__ = "paper_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    minutes: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # "<user>:<paper>" while open, NULL once handed in: at most one open sitting
+    # per candidate and paper, enforced by the database (NULLs never collide).
+    open_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The question being worked on since ``active_since`` (time accounting).
+    active_position: Mapped[int | None]
+    active_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    timed_out: Mapped[bool] = mapped_column(default=False)
+
+    paper: Mapped[Paper] = relationship()
+    user: Mapped[User] = relationship()
+    answers: Mapped[list[PaperAnswer]] = relationship(
+        back_populates="sitting", order_by="PaperAnswer.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.submitted_at is None
+
+
+class PaperAnswer(db.Model):
+    """One question of a sitting: its draft, time spent, and (after hand-in) its Attempt."""
+
+    __tablename__ = "paper_answers"
+    __table_args__ = (UniqueConstraint("sitting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("paper_attempts.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    position: Mapped[int]
+    minutes: Mapped[int]  # suggested
+    points: Mapped[float]  # 分值
+    text: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    seconds_spent: Mapped[int] = mapped_column(default=0)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"), unique=True)
+
+    sitting: Mapped[PaperAttempt] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+    attempt: Mapped[Attempt | None] = relationship()
+
+    @property
+    def earned(self) -> float:
+        """Marks earned out of ``points``: the question's final score (of 100) scaled."""
+        if self.attempt is None:
+            return 0.0
+        return round(self.points * self.attempt.final_score / 100, 1)

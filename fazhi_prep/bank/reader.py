@@ -128,6 +128,7 @@ class Bank:
     genres: dict[str, Genre]
     common_errors: ErrorList
     files: dict[str, QuestionFile]
+    papers: dict[str, Any] = field(default_factory=dict)  # 模拟考试 papers (paper_files.PaperFile)
 
     @property
     def library(self) -> dict[str, LibraryPoint]:
@@ -654,9 +655,16 @@ def read_bank(root: Path, answers_root: Path | None = None) -> Bank:
     _read_model_answers(reader, bank)
     _check_model_answers(reader, bank)
     _read_samples(reader, bank)
+    _read_papers(reader, bank)
     if reader.problems:
         raise BankError(reader.problems)
     return bank
+
+
+def _read_papers(reader: _Reader, bank: Bank) -> None:
+    from .paper_files import read_papers
+
+    read_papers(reader, bank)
 
 
 def _read_questions(reader: _Reader, bank: Bank) -> None:

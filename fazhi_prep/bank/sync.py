@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session
 from fazhi_prep import models as m
 from fazhi_prep.scoring import spec
 
+from .paper_sync import export_all as export_papers
+from .paper_sync import export_sync as export_papers_sync
+from .paper_sync import load_papers
 from .reader import (
     Bank,
     BankError,
@@ -54,6 +57,8 @@ class LoadReport:
     conflicts: list[str] = field(default_factory=list)  # changed on both sides: left alone
     kept_browser: list[str] = field(default_factory=list)  # browser edits not yet exported
     browser_only: list[str] = field(default_factory=list)  # questions with no file at all
+    paper_conflicts: list[str] = field(default_factory=list)  # 模拟考试 papers changed on both sides
+    papers_kept: list[str] = field(default_factory=list)  # papers edited in the browser, not exported
 
     @property
     def changed(self) -> bool:
@@ -88,7 +93,25 @@ class LoadReport:
             )
         if self.browser_only:
             out.append("只在浏览器中的题目（还没有文件）：" + "、".join(self.browser_only))
+        out += paper_lines(self.counts, self.papers_kept, self.paper_conflicts)
         return out
+
+
+def paper_lines(counts: Counter, kept: list[str], conflicts: list[str]) -> list[str]:
+    """What a load did to the 模拟考试 papers."""
+    out = []
+    if any(counts[f"papers {k}"] for k in ("created", "updated", "unchanged")) or kept or conflicts:
+        out.append(
+            f"试卷：新增 {counts['papers created']}，更新 {counts['papers updated']}，未变 {counts['papers unchanged']}"
+        )
+    if kept:
+        out.append("浏览器中修改的试卷尚未导出，保留数据库中的版本：" + "、".join(kept))
+    for pid in conflicts:
+        out.append(
+            f"冲突：试卷 {pid} 在上次同步后文件和浏览器中都被修改，两边都未做任何更改。"
+            f"保留文件版本：bank load --force {pid}；保留浏览器版本：bank export --force {pid}"
+        )
+    return out
 
 
 # -- question state (what the files say), for conflict detection ---------------
@@ -250,6 +273,8 @@ def load_bank(session: Session, bank: Bank, *, force: frozenset[str] | set[str] 
                 continue
         row = _load_question(session, q, position, report, row)
         row.synced_hash = file_hash
+    session.flush()
+    load_papers(session, bank.papers, report, force)
     wanted = set(bank.files)
     report.browser_only = list(
         session.scalars(select(m.Question.slug).where(m.Question.slug.not_in(wanted)).order_by(m.Question.slug))
@@ -541,6 +566,8 @@ class ExportReport:
     no_rubric: list[str] = field(default_factory=list)  # no published rubric: nothing to write
     invalid: dict[str, list[str]] = field(default_factory=dict)  # would fail `bank check`
     blocked: list[str] = field(default_factory=list)  # the bank on disk does not read: nothing written
+    paper_conflicts: list[str] = field(default_factory=list)  # 模拟考试 papers changed on both sides
+    papers_unchanged: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
@@ -551,6 +578,8 @@ class ExportReport:
         out.append(f"写入 {len(self.written)} 个文件，删除 {len(self.removed)} 个文件。")
         if self.unchanged:
             out.append(f"与文件一致、未改写：{len(self.unchanged)} 道题")
+        if self.papers_unchanged:
+            out.append(f"与文件一致、未改写：{len(self.papers_unchanged)} 份试卷")
         if self.no_rubric:
             out.append("还没有发布评分要点、未导出：" + "、".join(self.no_rubric))
         for qid, problems in self.invalid.items():
@@ -566,6 +595,7 @@ class ExportReport:
                 f"冲突：{qid} 在上次同步后文件和浏览器中都被修改，本题两边都未做任何更改。"
                 f"保留文件版本：bank load --force {qid}；保留浏览器版本：bank export --force {qid}"
             )
+        out += paper_lines(Counter(), [], self.paper_conflicts)
         return out
 
 
@@ -606,6 +636,7 @@ def _export_all(session: Session, root: Path, report: ExportReport) -> list[Path
             report.no_rubric.append(q.slug)
             continue
         written += [_write(root / rel, text) for rel, text in question_files(q).items()]
+    written += export_papers(session, root)
     return written
 
 
@@ -627,9 +658,11 @@ def _export_sync(session: Session, root: Path, force: frozenset[str] | set[str])
     report = ExportReport()
     bank_dir = root / "question_bank"
     on_disk: dict[str, QuestionFile] = {}
+    papers_on_disk: dict = {}
     if (bank_dir / "gangyao.yaml").exists():
         try:
-            on_disk = read_bank(bank_dir, root / "model_answers").files
+            read = read_bank(bank_dir, root / "model_answers")
+            on_disk, papers_on_disk = read.files, read.papers
         except BankError as exc:
             report.blocked = [str(p) for p in exc.problems]
             return report
@@ -644,6 +677,8 @@ def _export_sync(session: Session, root: Path, force: frozenset[str] | set[str])
                 continue
             else:
                 _export_question(row, root, on_disk.get(row.slug), force, report)
+        session.flush()
+        export_papers_sync(session, root, papers_on_disk, force, report)
         for name in ("gangyao.yaml", "formats.yaml", "common_errors.yaml"):
             target = bank_dir / name
             if not target.exists():

@@ -336,7 +336,10 @@ def history():
 @login_required
 def history_csv():
     """My attempts as a CSV file."""
-    body = export.attempts_csv(progress.user_attempts(current_user.id), _display_tz())
+    from ..papers.report import csv_papers
+
+    attempts = progress.user_attempts(current_user.id)
+    body = export.attempts_csv(attempts, _display_tz(), csv_papers([a.id for a in attempts], _display_tz()))
     return Response(
         body,
         mimetype="text/csv",

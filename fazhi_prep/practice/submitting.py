@@ -63,6 +63,32 @@ def submit_answer(
         draft.text = text
         draft.saved_at = now
     check_answer(text, max_answer)
+    attempt = score_attempt(
+        user_id,
+        question,
+        text,
+        exam_mode=draft.exam_mode,
+        started_at=draft.started_at,
+        submitted_at=min(now, exam_deadline(draft, question) or now),
+    )
+    db.session.delete(draft)
+    return attempt
+
+
+def score_attempt(
+    user_id: int,
+    question: Question,
+    text: str,
+    *,
+    exam_mode: bool,
+    started_at: datetime,
+    submitted_at: datetime,
+) -> Attempt:
+    """Score ``text`` with the question's current rubric and add it as an Attempt.
+
+    Shared by single answers and by the questions of a 模拟考试 paper, so every
+    attempt, whatever it came from, has the same result, review and export.
+    """
     rubric = question.rubric
     if rubric is None:
         raise PracticeError("这道题还没有评分要点，暂时不能提交评分。草稿已保存。")
@@ -72,15 +98,14 @@ def submit_answer(
         question_id=question.id,
         rubric_id=rubric.id,
         answer=text,
-        exam_mode=draft.exam_mode,
-        started_at=draft.started_at,
-        submitted_at=min(now, exam_deadline(draft, question) or now),
+        exam_mode=exam_mode,
+        started_at=started_at,
+        submitted_at=submitted_at,
         char_count=result.char_count,
         score=result.score,
         result=result.to_dict(),
     )
     db.session.add(attempt)
-    db.session.delete(draft)
     return attempt
 
 def close_exam(draft: Draft, question: Question, *, max_answer: int, now: datetime | None = None) -> Attempt | None:

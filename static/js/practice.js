@@ -5,42 +5,7 @@
 
 import { Autosave } from "./autosave.js";
 import { ServerClock, formatDuration, startCountdown } from "./clock.js";
-import { charCount, limitState } from "./counter.js";
-import { layoutGrid, renderGrid } from "./grid.js";
-
-const STATUS = {
-  idle: "输入后自动保存",
-  saving: "正在保存…",
-  restored: "已恢复本机未同步的内容，正在保存…",
-  synced: "已载入其他窗口保存的内容",
-  offline: "未连上服务器 · 已存本机",
-  login: "登录已过期 · 已存本机",
-  csrf: "页面已过期 · 已存本机",
-  server: "服务器出错 · 已存本机",
-  no_draft: "未保存到服务器 · 已存本机",
-  too_long: "内容过长 · 已存本机",
-};
-
-const ALERTS = {
-  offline: "无法连接服务器。内容已保存在本机浏览器中，恢复连接后会自动上传。",
-  login: "登录已过期。内容已保存在本机浏览器中，重新登录后回到本页会自动恢复并保存。",
-  csrf: "页面已过期。内容已保存在本机浏览器中，请刷新页面，刷新后会自动恢复。",
-  server: "服务器暂时出错，稍后会自动重试。内容已保存在本机浏览器中。",
-};
-
-function timeFormatter(timeZone) {
-  try {
-    return new Intl.DateTimeFormat("zh-CN", {
-      timeZone,
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-  } catch {
-    return new Intl.DateTimeFormat("zh-CN", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-  }
-}
+import { ALERTS, STATUS, attachCounter, attachGrid, limitsOf, timeFormatter } from "./editor.js";
 
 function init(root) {
   const d = root.dataset;
@@ -51,37 +16,19 @@ function init(root) {
   const alertEl = document.getElementById("save-alert");
   const clock = new ServerClock(Number(d.serverNow));
   const hhmmss = timeFormatter(d.tz);
-  const limits = {
-    min: Number(d.limitMin) || null,
-    max: Number(d.limitMax) || null,
-    floor: Number(d.limitFloor) || null,
-  };
+  const limits = limitsOf(d);
   let submitting = false; // true once the native form submit is under way
   root.classList.add("js");
 
   // -- 字数 and the limit bar ------------------------------------------
-  const countEl = document.getElementById("count-value");
-  const noteEl = document.getElementById("limit-note");
-  const bar = document.getElementById("limit-bar");
-  if (limits.max) {
-    const scale = limits.max * 1.25;
-    bar.classList.remove("is-off");
-    bar.style.setProperty("--max", String(limits.max / scale));
-    bar.style.setProperty("--floor", String((limits.min || limits.floor || 0) / scale));
-    bar.dataset.scale = String(scale);
-  }
-  const updateCount = () => {
-    const count = charCount(area.value);
-    countEl.textContent = String(count);
-    const state = limitState(count, limits);
-    root.dataset.limitState = state.state;
-    noteEl.textContent = state.text;
-    if (limits.max) {
-      bar.dataset.state = state.state;
-      bar.style.setProperty("--fill", String(Math.min(1, count / Number(bar.dataset.scale))));
-      bar.setAttribute("aria-valuenow", String(count));
-    }
-  };
+  const updateCount = attachCounter({
+    root,
+    area,
+    countEl: document.getElementById("count-value"),
+    noteEl: document.getElementById("limit-note"),
+    bar: document.getElementById("limit-bar"),
+    limits,
+  });
 
   // -- status line and alerts -----------------------------------------
   const loginUrl = d.loginUrl;
@@ -236,47 +183,16 @@ function init(root) {
   });
 
   // -- 方格纸 ------------------------------------------------------------
-  const gridPane = document.getElementById("grid-pane");
-  const gridEl = document.getElementById("grid");
-  const gridSummary = document.getElementById("grid-summary");
-  const toggle = document.getElementById("grid-toggle");
-  let gridTimer = null;
-  const drawGrid = () => {
-    const layout = layoutGrid(area.value, { minCells: limits.max || 0 });
-    renderGrid(gridEl, layout);
-    gridSummary.textContent = `${layout.count} 字 · 占 ${layout.used} 格（每行 25 格）`;
-  };
-  const scheduleGrid = () => {
-    if (gridPane.hidden) return;
-    clearTimeout(gridTimer);
-    gridTimer = setTimeout(drawGrid, 150);
-  };
-  const setGrid = (on) => {
-    gridPane.hidden = !on;
-    root.classList.toggle("show-grid", on);
-    toggle.setAttribute("aria-pressed", String(on));
-    toggle.textContent = on ? "隐藏方格纸" : "方格纸";
-    try {
-      window.localStorage.setItem("fazhi:grid", on ? "1" : "0");
-    } catch {
-      /* preference only */
-    }
-    if (on) drawGrid();
-  };
-  toggle.hidden = false;
-  toggle.addEventListener("click", () => setGrid(gridPane.hidden));
-  document.getElementById("grid-print").addEventListener("click", () => {
-    drawGrid();
-    window.print();
+  const scheduleGrid = attachGrid({
+    root,
+    area,
+    pane: document.getElementById("grid-pane"),
+    gridEl: document.getElementById("grid"),
+    summaryEl: document.getElementById("grid-summary"),
+    toggle: document.getElementById("grid-toggle"),
+    printButton: document.getElementById("grid-print"),
+    limits,
   });
-  window.addEventListener("beforeprint", drawGrid);
-  let gridWanted = false;
-  try {
-    gridWanted = window.localStorage.getItem("fazhi:grid") === "1";
-  } catch {
-    /* default: off */
-  }
-  if (gridWanted) setGrid(true);
 }
 
 const root = document.getElementById("practice");
