@@ -138,6 +138,16 @@ class Bank:
     def questions(self) -> dict[str, spec.Question]:
         return {qid: to_spec(q, self.common_errors) for qid, q in self.files.items()}
 
+    def library_rubric(self) -> spec.Rubric:
+        """Every library point as one rubric, one weight each (what areas a text covers)."""
+        points = []
+        for p in self.library.values():
+            plain, core, whole = spec.split_marks(p.terms)
+            points.append(
+                spec.Point(p.key, p.label, 1.0, p.source, plain, p.need, p.area, core, whole)
+            )
+        return spec.Rubric(tuple(points))
+
 
 def default_minutes(limit_max: int | None) -> int:
     """About a minute per 20 字 (1000字 → 50, 300字 → 15), never under 10."""
