@@ -78,21 +78,27 @@ def answer_of(size: int, source: str) -> str:
     return text[:lo]
 
 
-def naive_occurrences(compiled: CompiledRubric, norm: str) -> Occurrences:
+def naive_occurrences(compiled: CompiledRubric, norm: str, breaks=None) -> Occurrences:
     """The same occurrences as the automaton, found with one str.find loop per term."""
     by_point: Occurrences = [{} for _ in compiled.points]
-    found: list[tuple[int, int, tuple]] = []
-    for term in compiled.terms:
+    found: list[tuple[int, int, tuple, tuple]] = []
+    for term in compiled.words:
         entry = compiled.automaton.get(term)
         length = len(term)
         i = norm.find(term)
         while i >= 0:
-            found.append((i + length, i, entry[1]))
+            found.append((i + length, i, entry[1], entry[2]))
             i = norm.find(term, i + 1)
     found.sort(key=lambda f: f[0])  # the automaton reports in order of end
-    for end, start, entry in found:
+    part_hits: dict[int, list[list[tuple[int, int]]]] = {}
+    for end, start, entry, parts in found:
         for p_idx, g_idx, alt in entry:
             by_point[p_idx].setdefault(g_idx, []).append(Occurrence(start, end, alt, g_idx, p_idx))
+        for gid, k in parts:
+            hits = part_hits.setdefault(gid, [[] for _ in compiled.gapped[gid].parts])
+            hits[k].append((start, end))
+    if part_hits:
+        compiled._pair_gapped(part_hits, by_point, breaks)
     return by_point
 
 

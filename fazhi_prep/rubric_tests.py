@@ -120,7 +120,7 @@ class TextTrial:
 
 def _occurrences(rubric: spec.Rubric, norm: Normalized):
     compiled = compile_rubric(rubric)
-    return compiled.occurrences(norm.text)
+    return compiled.occurrences(norm.text, norm.clause_starts)
 
 
 def _excerpt(norm: Normalized, start: int, end: int) -> Excerpt:

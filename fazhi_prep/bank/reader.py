@@ -262,6 +262,11 @@ class _Reader:
             if not alternatives or alternatives[0] in spec.GROUP_MARKS:
                 self.problem(path, terms.line_of(i), "词组为空：每行写一个或多个用 | 分隔的词")
                 continue
+            for alt in alternatives:
+                try:
+                    spec.parse_gapped(spec.unmarked(alt))
+                except spec.TermSyntaxError as exc:
+                    self.problem(path, terms.line_of(i), str(exc))
             groups.append(alternatives)
         return groups
 

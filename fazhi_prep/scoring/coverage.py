@@ -7,6 +7,10 @@ over the normalised answer yields every occurrence; each point then picks,
 for each of its groups, one occurrence such that no two groups of the point
 use overlapping text or the same phrase — a phrase counts once per point,
 and repeating it earns nothing.
+
+A gapped term (``执法…温度``, see ``spec.parse_gapped``) adds its parts to the
+same automaton; a cheap second pass pairs the parts' hits in order, within
+their gaps and within one clause, into one occurrence spanning them all.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from .normalize import Normalized, normalize, normalize_term
-from .spec import Point, Rubric
+from .spec import Point, Rubric, TermSyntaxError, parse_gapped
 
 FULL_AT = 0.8  # tiered: full credit from this coverage (采分点 "about 80%")
 HALF_AT = 0.4  # tiered: half credit from this coverage
@@ -38,6 +42,16 @@ class Occurrence(NamedTuple):
     term: str  # the alternative as written in the rubric
     group: int
     point: int
+    parts: tuple[tuple[int, int], ...] = ()  # a gapped term: each part's span
+
+
+@dataclass(frozen=True, slots=True)
+class _GappedTarget:
+    point: int
+    group: int
+    term: str
+    parts: tuple[str, ...]  # normalised
+    gaps: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +102,22 @@ class CompiledRubric:
         self.fingerprint = ""  # set by compile_rubric
         self.points = rubric.points
         targets: dict[str, list[tuple[int, int, str]]] = {}
+        self.gapped: list[_GappedTarget] = []
+        part_of: dict[str, list[tuple[int, int]]] = {}  # normalised part -> (gapped index, part index)
         for p_idx, point in enumerate(rubric.points):
             for g_idx, group in enumerate(point.groups):
                 for alt in group:
+                    try:
+                        gapped = parse_gapped(alt)
+                    except TermSyntaxError:  # bank check reports it; matched as written
+                        gapped = None
+                    if gapped is not None:
+                        parts = tuple(normalize_term(x) for x in gapped.parts)
+                        if all(parts):
+                            for k, part in enumerate(parts):
+                                part_of.setdefault(part, []).append((len(self.gapped), k))
+                            self.gapped.append(_GappedTarget(p_idx, g_idx, alt, parts, gapped.gaps))
+                        continue
                     norm = normalize_term(alt)
                     if not norm:
                         continue
@@ -98,20 +125,30 @@ class CompiledRubric:
                     if not any(t[0] == p_idx and t[1] == g_idx for t in entry):
                         entry.append((p_idx, g_idx, alt))
         self.terms = tuple(targets)  # normalised alternatives (the naive benchmark uses them)
+        spans = [sum(map(len, g.parts)) + sum(g.gaps) for g in self.gapped]
         self.max_term = max((len(t) for t in targets), default=0)
+        self.max_term = max([self.max_term, *spans])
+        self.words = tuple(sorted(set(targets) | set(part_of)))  # every word in the automaton
         self.automaton = ahocorasick.Automaton()
-        for norm, entry in targets.items():
-            self.automaton.add_word(norm, (len(norm), tuple(entry)))
-        self.empty = not targets
+        for norm in self.words:
+            entry = tuple(targets.get(norm, ()))
+            self.automaton.add_word(norm, (len(norm), entry, tuple(part_of.get(norm, ()))))
+        self.empty = not targets and not part_of
         if not self.empty:
             self.automaton.make_automaton()
 
-    def occurrences(self, norm: str) -> Occurrences:
-        """Every occurrence of every alternative, by point and group, in text order."""
+    def occurrences(self, norm: str, breaks: Callable[[], list[int]] | None = None) -> Occurrences:
+        """Every occurrence of every alternative, by point and group, in text order.
+
+        ``breaks``: gives the sorted normalised offsets where a clause starts
+        (after 。！？；or a line break); a gapped term never spans one. Asked
+        only when some gapped term has all its parts in the text.
+        """
         by_point: Occurrences = [{} for _ in self.points]
         if self.empty or not norm:
             return by_point
-        for end, (length, entry) in self.automaton.iter(norm):
+        part_hits: dict[int, list[list[tuple[int, int]]]] = {}
+        for end, (length, entry, parts) in self.automaton.iter(norm):
             start = end + 1 - length
             for p_idx, g_idx, alt in entry:
                 groups = by_point[p_idx]
@@ -120,7 +157,38 @@ class CompiledRubric:
                     groups[g_idx].append(occ)
                 else:
                     groups[g_idx] = [occ]
+            for gid, k in parts:
+                hits = part_hits.get(gid)
+                if hits is None:
+                    hits = part_hits[gid] = [[] for _ in self.gapped[gid].parts]
+                hits[k].append((start, end + 1))
+        if part_hits:
+            self._pair_gapped(part_hits, by_point, breaks)
         return by_point
+
+    def _pair_gapped(
+        self,
+        part_hits: dict[int, list[list[tuple[int, int]]]],
+        by_point: Occurrences,
+        breaks: Callable[[], list[int]] | None,
+    ) -> None:
+        clause_starts: list[int] | None = None
+        for gid, hits in part_hits.items():
+            if not all(hits):
+                continue
+            if clause_starts is None:
+                clause_starts = breaks() if breaks else []
+            target = self.gapped[gid]
+            found = _chain(hits, target.gaps, clause_starts)
+            if not found:
+                continue
+            groups = by_point[target.point]
+            occs = groups.setdefault(target.group, [])
+            occs.extend(
+                Occurrence(ps[0][0], ps[-1][1], target.term, target.group, target.point, ps)
+                for ps in found
+            )
+            occs.sort(key=lambda o: (o.end, o.start))
 
     def assign(
         self, norm: str, by_point: Occurrences, keep: Callable[[Occurrence], bool] | None = None
@@ -135,6 +203,35 @@ class CompiledRubric:
                 groups = {g: kept for g, occs in groups.items() if (kept := [o for o in occs if keep(o)])}
             out.append(_assign_point(point, groups, norm, self.max_term))
         return out
+
+
+def _chain(
+    hits: list[list[tuple[int, int]]], gaps: tuple[int, ...], clause_starts: list[int]
+) -> list[tuple[tuple[int, int], ...]]:
+    """Each first-part hit chained to the nearest following hit of each next part.
+
+    A link holds when the next part starts at most ``gap`` characters after
+    the previous one ends and no clause starts in between.
+    """
+    out = []
+    starts_of = [[s for s, _ in h] for h in hits]
+    for first in hits[0]:
+        chain = [first]
+        for k in range(1, len(hits)):
+            prev_end = chain[-1][1]
+            i = bisect_left(starts_of[k], prev_end)
+            if i == len(hits[k]):
+                break
+            nxt = hits[k][i]
+            if nxt[0] - prev_end > gaps[k - 1]:
+                break
+            j = bisect_left(clause_starts, prev_end)
+            if j < len(clause_starts) and clause_starts[j] <= nxt[0]:
+                break
+            chain.append(nxt)
+        if len(chain) == len(hits):
+            out.append(tuple(chain))
+    return out
 
 
 def _assign_point(
@@ -233,7 +330,7 @@ def cache_info() -> dict[str, int]:
 def point_coverage(rubric: Rubric, text: str | Normalized) -> list[PointCoverage]:
     compiled = compile_rubric(rubric)
     norm = text if isinstance(text, Normalized) else normalize(text)
-    return compiled.assign(norm.text, compiled.occurrences(norm.text))
+    return compiled.assign(norm.text, compiled.occurrences(norm.text, norm.clause_starts))
 
 
 def coverage_of(rubric: Rubric, text: str) -> float:

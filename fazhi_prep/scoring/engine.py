@@ -29,7 +29,7 @@ from .explain import explain
 from .format_check import check_format
 from .gaming import GamingCheck
 from .length import LengthCheck, check_length
-from .normalize import Normalized, normalize, normalize_term
+from .normalize import Normalized, normalize, normalize_term, simplified
 from .relevance import content_share, relevance
 from .result import (
     FLAG_NAMES,
@@ -165,7 +165,7 @@ def _point_results(
                     text=norm.original[a:b],
                     span=(a, b),
                     count=gh.count,
-                    spans=[norm.span(o.start, o.end) for o in gh.all],
+                    spans=[norm.span(a, b) for o in gh.all for a, b in (o.parts or ((o.start, o.end),))],
                     counted=not flagged or gh.group in counted_groups,
                 )
             )
@@ -324,16 +324,18 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     text = text or ""
     rubric = question.rubric
     parts = rubric.parts
-    norm = normalize(text)
+    # traditional script is scored as simplified, once per answer (same offsets)
+    simple = simplified(text)
+    norm = normalize(text, simple)
     compiled = compile_rubric(rubric)
 
-    by_point = compiled.occurrences(norm.text)
+    by_point = compiled.occurrences(norm.text, norm.clause_starts)
     raw = compiled.assign(norm.text, by_point)
     content_raw, coverage_raw, maxes = _content(raw, rubric.scoring, parts.content)
     gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model)
     points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, bool(gaming.flags))
 
-    formats = _format_results(question, text)
+    formats = _format_results(question, simple)
     format_earned = sum(f.earned for f in formats) if formats else parts.format
     count = char_count(text)
     lc, length_earned, length_flags, deductions = _length_part(question, count)
