@@ -84,6 +84,8 @@ def bank_check(root: str | None, tolerance: float | None) -> None:
     for qid, report in reports.items():
         if report.disagreements:
             click.echo(f"  {qid}：测试集不一致 {report.disagreements}/{report.compared}（在容差内）")
+    for warning in bank.warnings:
+        click.echo(f"提示：{warning}", err=True)
 
 
 @bank_cli.command("evaluate")

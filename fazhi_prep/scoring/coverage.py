@@ -247,14 +247,15 @@ def _assign_point(
     # groups with the fewest candidates choose first
     for g_idx in sorted(capped, key=lambda g: (len(groups[g]), g)):
         for occ in capped[g_idx]:
-            s, e = phrase_of.get((occ.start, occ.end), (occ.start, occ.end))
-            if any(s < ue and us < e for us, ue in used_spans):
+            # a gapped term's parts are its text: the words between them are free
+            pieces = [phrase_of.get(p, p) for p in (occ.parts or ((occ.start, occ.end),))]
+            if any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
                 continue
-            phrase = norm[s:e]
+            phrase = "…".join(norm[s:e] for s, e in pieces)
             if phrase in used_phrases:
                 continue
             used_phrases.add(phrase)
-            used_spans.append((s, e))
+            used_spans.extend(pieces)
             found.append(GroupHit(g_idx, occ, tuple(capped[g_idx]), len(groups[g_idx])))
             break
     found.sort(key=lambda h: h.group)
@@ -266,8 +267,11 @@ def _assign_point(
 def _phrases(
     groups: dict[int, list[Occurrence]], max_term: int
 ) -> dict[tuple[int, int], tuple[int, int]]:
-    """For each span, the longest span of this point containing it (its phrase)."""
-    spans = sorted({(o.start, o.end) for occs in groups.values() for o in occs})
+    """For each span, the longest span of this point containing it (its phrase).
+
+    A gapped occurrence contributes its parts, not the stretch between them.
+    """
+    spans = sorted({p for occs in groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))})
     starts = [s for s, _ in spans]
     out = {}
     for s, e in spans:
