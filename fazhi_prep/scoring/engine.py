@@ -42,6 +42,7 @@ from .result import (
     LengthResult,
     PointResult,
     Result,
+    discount_of,
 )
 from .spec import Question
 from .stuffing import check_stuffing
@@ -124,7 +125,12 @@ def _anti_gaming(
         ("keyword_stuffing", check_stuffing(norm, term_spans)),
         (
             "copied_material",
-            check_copied(norm, question.materials, () if as_model else tuple(question.model_answers)),
+            check_copied(
+                norm,
+                question.materials,
+                () if as_model else tuple(question.model_answers),
+                question.prompt,
+            ),
         ),
     )
     excluded: list[tuple[int, int]] = []
@@ -149,8 +155,9 @@ def _point_results(
     counted: list[PointCoverage],
     maxes: list[float],
     mode: str,
-    flagged: bool,
+    flags: list[Flag],
 ) -> list[PointResult]:
+    flagged = bool(flags)
     out = []
     for cov, cnt, mx in zip(raw, counted, maxes, strict=True):
         point = cov.point
@@ -191,6 +198,9 @@ def _point_results(
                 missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
                 core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
                 by_whole_name=cov.by_whole_name,
+                discount=next(
+                    (w for h in hits if not h.counted if (w := discount_of(flags, h.span))), ""
+                ),
             )
         )
     return out
@@ -333,7 +343,7 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     raw = compiled.assign(norm.text, by_point)
     content_raw, coverage_raw, maxes = _content(raw, rubric.scoring, parts.content)
     gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model)
-    points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, bool(gaming.flags))
+    points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, gaming.flags)
 
     formats = _format_results(question, simple)
     format_earned = sum(f.earned for f in formats) if formats else parts.format
