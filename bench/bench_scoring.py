@@ -90,15 +90,14 @@ def naive_occurrences(compiled: CompiledRubric, norm: str, breaks=None) -> Occur
             found.append((i + length, i, entry[1], entry[2]))
             i = norm.find(term, i + 1)
     found.sort(key=lambda f: f[0])  # the automaton reports in order of end
-    part_hits: dict[int, list[list[tuple[int, int]]]] = {}
-    for end, start, entry, parts in found:
+    word_hits: dict[int, list[tuple[int, int]]] = {}
+    for end, start, entry, wid in found:
         for p_idx, g_idx, alt in entry:
             by_point[p_idx].setdefault(g_idx, []).append(Occurrence(start, end, alt, g_idx, p_idx))
-        for gid, k in parts:
-            hits = part_hits.setdefault(gid, [[] for _ in compiled.gapped[gid].parts])
-            hits[k].append((start, end))
-    if part_hits:
-        compiled._pair_gapped(part_hits, by_point, breaks)
+        if wid >= 0:
+            word_hits.setdefault(wid, []).append((start, end))
+    if word_hits:
+        compiled._pair_gapped(word_hits, by_point, breaks)
     return by_point
 
 

@@ -149,19 +149,29 @@ def copied_runs(
     ``mask``: gives 1 for characters that are never copying (default: the
     stock formulas); asked only when there is a run to cut.
     """
-    runs = [(a, b) for a, b in _runs(text, grams, SHINGLE) if b - a >= MIN_RUN]
+    return _cut(_long_runs(text, grams), text, mask)
+
+
+def _long_runs(text: str, grams: frozenset[str]) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in _runs(text, grams, SHINGLE) if b - a >= MIN_RUN]
+
+
+def _cut(
+    runs: list[tuple[int, int]], text: str, mask: Callable[[], bytearray] | None
+) -> list[tuple[int, int]]:
+    """The runs cut at masked characters; pieces with MIN_RUN counting characters kept."""
     if not runs:
         return []
-    mask = mask() if mask is not None else stock_mask(text)
+    mask_ = mask() if mask is not None else stock_mask(text)
     out = []
     for a, b in runs:
         start, own = None, 0  # own: characters that count (figures do not)
         for k in range(a, b + 1):
-            inside = k < b and mask[k] != 1
+            inside = k < b and mask_[k] != 1
             if inside and start is None:
                 start, own = k, 0
             if inside:
-                own += mask[k] != NEUTRAL
+                own += mask_[k] != NEUTRAL
             elif start is not None:
                 if own >= MIN_RUN:
                     out.append((start, k))
@@ -183,9 +193,11 @@ def check_copied(
     def mask() -> bytearray:
         return dictated_mask(norm, _shingles((prompt,)) if prompt else frozenset())
 
-    runs = copied_runs(text, _union(mat, mod), mask)
-    if models and _verbatim(text, _shingles(tuple(models))):
-        # the model answer pasted whole: its dictated parts are copied too
+    raw = _long_runs(text, _union(mat, mod))
+    runs = _cut(raw, text, mask)
+    # a model answer pasted whole (its dictated parts too): raw runs against the
+    # materials and its own wording then cover most of the text already
+    if models and sum(b - a for a, b in raw) >= 0.5 * n and _verbatim(text, _shingles(tuple(models))):
         runs = [(0, n)]
     copied = sum(b - a for a, b in runs)
     longest = max((b - a for a, b in runs), default=0)
@@ -214,8 +226,7 @@ def check_copied(
 def _verbatim(text: str, grams: frozenset[str]) -> bool:
     """Is ``text`` (nearly) a model answer word for word? Writing from the materials
     repeats their items, never the model answer's connecting words throughout."""
-    runs = [(a, b) for a, b in _runs(text, grams, SHINGLE) if b - a >= MIN_RUN]
-    return sum(b - a for a, b in runs) >= VERBATIM * len(text)
+    return sum(b - a for a, b in _long_runs(text, grams)) >= VERBATIM * len(text)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

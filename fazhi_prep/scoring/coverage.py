@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Lock
 from typing import NamedTuple
@@ -52,6 +52,7 @@ class _GappedTarget:
     term: str
     parts: tuple[str, ...]  # normalised
     gaps: tuple[int, ...]
+    part_ids: tuple[int, ...]  # the parts' word ids (CompiledRubric.part_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,25 +70,25 @@ class PointCoverage:
     point: Point
     found: tuple[GroupHit, ...]
     missing: tuple[int, ...]  # indices of groups not found
+    # computed once (read many times per answer): see __post_init__
+    core_missing: bool = field(init=False)
+    by_whole_name: bool = field(init=False)  # covered by a group naming the whole point (=)
+    coverage: float = field(init=False)
 
-    @property
-    def core_missing(self) -> bool:
-        core = self.point.core
-        return bool(core) and not any(h.group in core for h in self.found)
-
-    @property
-    def by_whole_name(self) -> bool:
-        """Covered by a group that names the whole point (see ``spec.WHOLE_MARK``)."""
-        whole = self.point.whole
-        return bool(whole) and any(h.group in whole for h in self.found)
-
-    @property
-    def coverage(self) -> float:
-        if self.core_missing:
-            return 0.0
-        if self.by_whole_name:
-            return 1.0
-        return min(1.0, len(self.found) / self.point.required)
+    def __post_init__(self) -> None:
+        point, found = self.point, self.found
+        core, whole = point.core, point.whole
+        core_missing = bool(core) and not any(h.group in core for h in found)
+        by_whole = bool(whole) and any(h.group in whole for h in found)
+        if core_missing:
+            coverage = 0.0
+        elif by_whole:
+            coverage = 1.0
+        else:
+            coverage = min(1.0, len(found) / point.required)
+        object.__setattr__(self, "core_missing", core_missing)
+        object.__setattr__(self, "by_whole_name", by_whole)
+        object.__setattr__(self, "coverage", coverage)
 
 
 # by point index: by group index: occurrences in text order
@@ -103,7 +104,9 @@ class CompiledRubric:
         self.points = rubric.points
         targets: dict[str, list[tuple[int, int, str]]] = {}
         self.gapped: list[_GappedTarget] = []
-        part_of: dict[str, list[tuple[int, int]]] = {}  # normalised part -> (gapped index, part index)
+        # normalised part -> word id: the automaton reports each part word once per
+        # position, whichever gapped terms share it
+        self.part_words: dict[str, int] = {}
         for p_idx, point in enumerate(rubric.points):
             for g_idx, group in enumerate(point.groups):
                 for alt in group:
@@ -114,9 +117,8 @@ class CompiledRubric:
                     if gapped is not None:
                         parts = tuple(normalize_term(x) for x in gapped.parts)
                         if all(parts):
-                            for k, part in enumerate(parts):
-                                part_of.setdefault(part, []).append((len(self.gapped), k))
-                            self.gapped.append(_GappedTarget(p_idx, g_idx, alt, parts, gapped.gaps))
+                            ids = tuple(self.part_words.setdefault(x, len(self.part_words)) for x in parts)
+                            self.gapped.append(_GappedTarget(p_idx, g_idx, alt, parts, gapped.gaps, ids))
                         continue
                     norm = normalize_term(alt)
                     if not norm:
@@ -128,12 +130,12 @@ class CompiledRubric:
         spans = [sum(map(len, g.parts)) + sum(g.gaps) for g in self.gapped]
         self.max_term = max((len(t) for t in targets), default=0)
         self.max_term = max([self.max_term, *spans])
-        self.words = tuple(sorted(set(targets) | set(part_of)))  # every word in the automaton
+        self.words = tuple(sorted(set(targets) | set(self.part_words)))  # every word in the automaton
         self.automaton = ahocorasick.Automaton()
         for norm in self.words:
             entry = tuple(targets.get(norm, ()))
-            self.automaton.add_word(norm, (len(norm), entry, tuple(part_of.get(norm, ()))))
-        self.empty = not targets and not part_of
+            self.automaton.add_word(norm, (len(norm), entry, self.part_words.get(norm, -1)))
+        self.empty = not self.words
         if not self.empty:
             self.automaton.make_automaton()
 
@@ -147,8 +149,8 @@ class CompiledRubric:
         by_point: Occurrences = [{} for _ in self.points]
         if self.empty or not norm:
             return by_point
-        part_hits: dict[int, list[list[tuple[int, int]]]] = {}
-        for end, (length, entry, parts) in self.automaton.iter(norm):
+        word_hits: dict[int, list[tuple[int, int]]] = {}
+        for end, (length, entry, wid) in self.automaton.iter(norm):
             start = end + 1 - length
             for p_idx, g_idx, alt in entry:
                 groups = by_point[p_idx]
@@ -157,28 +159,30 @@ class CompiledRubric:
                     groups[g_idx].append(occ)
                 else:
                     groups[g_idx] = [occ]
-            for gid, k in parts:
-                hits = part_hits.get(gid)
-                if hits is None:
-                    hits = part_hits[gid] = [[] for _ in self.gapped[gid].parts]
-                hits[k].append((start, end + 1))
-        if part_hits:
-            self._pair_gapped(part_hits, by_point, breaks)
+            if wid >= 0:
+                spans = word_hits.get(wid)
+                if spans is None:
+                    word_hits[wid] = [(start, end + 1)]
+                else:
+                    spans.append((start, end + 1))
+        if word_hits:
+            self._pair_gapped(word_hits, by_point, breaks)
         return by_point
 
     def _pair_gapped(
         self,
-        part_hits: dict[int, list[list[tuple[int, int]]]],
+        word_hits: dict[int, list[tuple[int, int]]],
         by_point: Occurrences,
         breaks: Callable[[], list[int]] | None,
     ) -> None:
+        """Chain the part words' hits into gapped-term occurrences (in text order)."""
         clause_starts: list[int] | None = None
-        for gid, hits in part_hits.items():
+        for target in self.gapped:
+            hits = [word_hits.get(w) for w in target.part_ids]
             if not all(hits):
                 continue
             if clause_starts is None:
                 clause_starts = breaks() if breaks else []
-            target = self.gapped[gid]
             found = _chain(hits, target.gaps, clause_starts)
             if not found:
                 continue
@@ -208,30 +212,42 @@ class CompiledRubric:
 def _chain(
     hits: list[list[tuple[int, int]]], gaps: tuple[int, ...], clause_starts: list[int]
 ) -> list[tuple[tuple[int, int], ...]]:
-    """Each first-part hit chained to the nearest following hit of each next part.
+    """Part hits chained in order: each link at most its gap long, within one clause.
 
-    A link holds when the next part starts at most ``gap`` characters after
-    the previous one ends and no clause starts in between.
+    Two parts (the common case) are paired from the rarer side, so a frequent
+    first word (执法, 法治) costs no more than its rare partner (温度, 考核).
     """
+    if len(hits) == 2 and len(hits[1]) < len(hits[0]):
+        firsts = hits[0]
+        ends = [e for _, e in firsts]  # one word: ends sorted like starts
+        out = []
+        for second in hits[1]:
+            i = bisect_right(ends, second[0]) - 1
+            if i >= 0 and _linked(firsts[i], second, gaps[0], clause_starts):
+                out.append((firsts[i], second))
+        return out
     out = []
     starts_of = [[s for s, _ in h] for h in hits]
     for first in hits[0]:
         chain = [first]
         for k in range(1, len(hits)):
-            prev_end = chain[-1][1]
-            i = bisect_left(starts_of[k], prev_end)
-            if i == len(hits[k]):
+            i = bisect_left(starts_of[k], chain[-1][1])
+            if i == len(hits[k]) or not _linked(chain[-1], hits[k][i], gaps[k - 1], clause_starts):
                 break
-            nxt = hits[k][i]
-            if nxt[0] - prev_end > gaps[k - 1]:
-                break
-            j = bisect_left(clause_starts, prev_end)
-            if j < len(clause_starts) and clause_starts[j] <= nxt[0]:
-                break
-            chain.append(nxt)
+            chain.append(hits[k][i])
         if len(chain) == len(hits):
             out.append(tuple(chain))
     return out
+
+
+def _linked(
+    prev: tuple[int, int], nxt: tuple[int, int], gap: int, clause_starts: list[int]
+) -> bool:
+    """``nxt`` follows ``prev`` within ``gap`` characters and no clause starts between them."""
+    if nxt[0] < prev[1] or nxt[0] - prev[1] > gap:
+        return False
+    j = bisect_left(clause_starts, prev[1])
+    return not (j < len(clause_starts) and clause_starts[j] <= nxt[0])
 
 
 def _assign_point(
@@ -247,12 +263,17 @@ def _assign_point(
     # groups with the fewest candidates choose first
     for g_idx in sorted(capped, key=lambda g: (len(groups[g]), g)):
         for occ in capped[g_idx]:
-            # a gapped term's parts are its text: the words between them are free
-            pieces = [phrase_of.get(p, p) for p in (occ.parts or ((occ.start, occ.end),))]
-            if any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
-                continue
-            phrase = "…".join(norm[s:e] for s, e in pieces)
+            if occ.parts:  # a gapped term's parts are its text: the words between are free
+                pieces = [phrase_of.get(p, p) for p in occ.parts]
+                phrase = "…".join(norm[s:e] for s, e in pieces)
+            else:
+                span = (occ.start, occ.end)
+                s, e = phrase_of.get(span, span)
+                pieces = [(s, e)]
+                phrase = norm[s:e]
             if phrase in used_phrases:
+                continue
+            if used_spans and any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
                 continue
             used_phrases.add(phrase)
             used_spans.extend(pieces)
