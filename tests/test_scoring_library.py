@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fazhi_prep.bank import read_bank
+from fazhi_prep.scoring import score
 from fazhi_prep.scoring.coverage import credit, point_coverage
 from fazhi_prep.scoring.generic import GENERIC_TERMS, generic_only, is_generic
 from fazhi_prep.scoring.normalize import normalize_term
@@ -110,3 +111,14 @@ def test_bank_check_warns_about_a_generic_only_group(app, mini_root):
     assert result.exit_code == 0, result.output  # advice, not a failure
     assert "词组只有各类公文都用的通用词（考核、专题研究、整改）" in result.output
     assert "纲要要点 zhifa.sanxiang 没有核心提法组（★）" in result.output
+
+
+def test_an_outdated_goal_is_credited_but_noted_as_a_common_error(bank):
+    q = bank.questions["bc-02"]  # a 2021 task
+    text = "对策：一是坚持科学民主决策，重大决策经过公众参与、专家论证；二是政府法制办加强合法性审查，确保到2020年基本建成法治政府。"
+    result = score(q, text)
+    assert {e.key for e in result.errors} == {"jiu-mubiao-2020", "fazhiban"}
+    assert next(p for p in result.points if p.key == "juece.chengxu").credit > 0
+    # a 2020 annual report may look back on the old goal
+    report = score(bank.questions["bc-01"], "2020年度，我市对照到2020年基本建成法治政府的目标推进工作。")
+    assert "jiu-mubiao-2020" not in {e.key for e in report.errors}
