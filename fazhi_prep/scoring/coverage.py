@@ -260,8 +260,11 @@ def _assign_point(
     used_phrases: set[str] = set()
     used_spans: list[tuple[int, int]] = []
     found: list[GroupHit] = []
-    # groups with the fewest candidates choose first
-    for g_idx in sorted(capped, key=lambda g: (len(groups[g]), g)):
+    # core groups choose first (a generic group must not take the words the point's
+    # own 提法 needs, e.g. 一把手工程 against 法治…一把手), then those with the
+    # fewest candidates
+    core = point.core
+    for g_idx in sorted(capped, key=lambda g: (g not in core, len(groups[g]), g)):
         for occ in capped[g_idx]:
             if occ.parts:  # a gapped term's parts are its text: the words between are free
                 pieces = [phrase_of.get(p, p) for p in occ.parts]
