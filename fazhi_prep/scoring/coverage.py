@@ -130,6 +130,10 @@ class CompiledRubric:
         spans = [sum(map(len, g.parts)) + sum(g.gaps) for g in self.gapped]
         self.max_term = max((len(t) for t in targets), default=0)
         self.max_term = max([self.max_term, *spans])
+        # gapped terms by their last part: only those whose last word occurs are tried
+        self.gapped_by_last: dict[int, list[_GappedTarget]] = {}
+        for target in self.gapped:
+            self.gapped_by_last.setdefault(target.part_ids[-1], []).append(target)
         self.words = tuple(sorted(set(targets) | set(self.part_words)))  # every word in the automaton
         self.automaton = ahocorasick.Automaton()
         for norm in self.words:
@@ -177,7 +181,7 @@ class CompiledRubric:
     ) -> None:
         """Chain the part words' hits into gapped-term occurrences (in text order)."""
         clause_starts: list[int] | None = None
-        for target in self.gapped:
+        for target in [t for wid in word_hits for t in self.gapped_by_last.get(wid, ())]:
             hits = [word_hits.get(w) for w in target.part_ids]
             if not all(hits):
                 continue
