@@ -120,7 +120,11 @@ def _anti_gaming(
     rubric = question.rubric
     content, coverage, _ = _content(raw, rubric.scoring, rubric.parts.content)
     out = _Gaming(raw, content, coverage, None)
-    term_spans = [(o.start, o.end) for groups in by_point for occs in groups.values() for o in occs]
+    # a gapped term covers its parts, not the writer's words between them
+    term_spans = [
+        p for groups in by_point for occs in groups.values() for o in occs
+        for p in (o.parts or ((o.start, o.end),))
+    ]
     checks: tuple[tuple[str, GamingCheck], ...] = (
         ("keyword_stuffing", check_stuffing(norm, term_spans)),
         (

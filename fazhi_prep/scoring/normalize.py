@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from threading import Lock
@@ -114,6 +114,8 @@ class Normalized:
     # original spans of the runs of kept characters (the text's fragments between
     # punctuation and spaces); empty when a character expands under NFKC
     runs: tuple[tuple[int, int], ...] = ()
+    # clause_starts(), worked out once (gapped terms and the 堆砌 check both ask)
+    _clauses: list[list[int]] = field(default_factory=list, compare=False, repr=False)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` of normalised ``[start, end)`` (end exclusive)."""
@@ -124,8 +126,12 @@ class Normalized:
 
     def clause_starts(self) -> list[int]:
         """Sorted normalised offsets where a clause starts (after 。！？；, ! ? ; or a line break)."""
-        positions = self.positions
-        return [bisect_left(positions, m.start()) for m in _CLAUSE_END.finditer(self.original)]
+        if not self._clauses:
+            positions = self.positions
+            self._clauses.append(
+                [bisect_left(positions, m.start()) for m in _CLAUSE_END.finditer(self.original)]
+            )
+        return self._clauses[0]
 
     def excerpt(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
