@@ -78,21 +78,26 @@ def answer_of(size: int, source: str) -> str:
     return text[:lo]
 
 
-def naive_occurrences(compiled: CompiledRubric, norm: str) -> Occurrences:
+def naive_occurrences(compiled: CompiledRubric, norm: str, breaks=None) -> Occurrences:
     """The same occurrences as the automaton, found with one str.find loop per term."""
     by_point: Occurrences = [{} for _ in compiled.points]
-    found: list[tuple[int, int, tuple]] = []
-    for term in compiled.terms:
+    found: list[tuple[int, int, tuple, tuple]] = []
+    for term in compiled.words:
         entry = compiled.automaton.get(term)
         length = len(term)
         i = norm.find(term)
         while i >= 0:
-            found.append((i + length, i, entry[1]))
+            found.append((i + length, i, entry[1], entry[2]))
             i = norm.find(term, i + 1)
     found.sort(key=lambda f: f[0])  # the automaton reports in order of end
-    for end, start, entry in found:
+    word_hits: dict[int, list[tuple[int, int]]] = {}
+    for end, start, entry, wid in found:
         for p_idx, g_idx, alt in entry:
             by_point[p_idx].setdefault(g_idx, []).append(Occurrence(start, end, alt, g_idx, p_idx))
+        if wid >= 0:
+            word_hits.setdefault(wid, []).append((start, end))
+    if word_hits:
+        compiled._pair_gapped(word_hits, by_point, breaks)
     return by_point
 
 

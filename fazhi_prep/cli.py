@@ -84,6 +84,35 @@ def bank_check(root: str | None, tolerance: float | None) -> None:
     for qid, report in reports.items():
         if report.disagreements:
             click.echo(f"  {qid}：测试集不一致 {report.disagreements}/{report.compared}（在容差内）")
+    for warning in bank.warnings:
+        click.echo(f"提示：{warning}", err=True)
+
+
+@bank_cli.command("evaluate")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--root", type=click.Path(file_okay=False), help="含 question_bank/ 与 model_answers/ 的目录")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def bank_evaluate(directory: str, root: str | None, as_json: bool) -> None:
+    """Score the labelled texts in DIRECTORY (labels.tsv) and print coverage AUC, bands, areas.
+
+    The rubrics come from the bank files (not the database), so a tutor can
+    check an edited bank before loading it. See fazhi_prep/evaluation.py.
+    """
+    import opencc
+
+    from .evaluation import LabelError, evaluate, read_labels, render
+
+    bank = _read_or_exit(root)
+    try:
+        texts = read_labels(Path(directory), bank.files, [a.key for a in bank.areas])
+    except LabelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    to_traditional = opencc.OpenCC("s2t").convert
+    result = evaluate(texts, bank.questions, bank.library_rubric(), to_traditional)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render(result))
 
 
 @bank_cli.command("load")

@@ -59,6 +59,7 @@ class GroupTrial:
     index: int
     found: bool
     terms: list[TermTrial]
+    discounted: bool = False  # written, but in text flagged as 照抄 / 堆砌
 
 
 @dataclass
@@ -70,10 +71,15 @@ class PointTrial:
     earned: float
     max: float
     groups: list[GroupTrial]
+    discount: str = ""  # "照抄" / "堆砌" when marks went to flagged text
 
     @property
     def status_label(self) -> str:
-        return MARK_LABELS[self.status]
+        return f"按{self.discount}扣除" if self.discount else MARK_LABELS[self.status]
+
+    @property
+    def status_class(self) -> str:
+        return "discounted" if self.discount else self.status
 
 
 @dataclass
@@ -120,7 +126,7 @@ class TextTrial:
 
 def _occurrences(rubric: spec.Rubric, norm: Normalized):
     compiled = compile_rubric(rubric)
-    return compiled.occurrences(norm.text)
+    return compiled.occurrences(norm.text, norm.clause_starts)
 
 
 def _excerpt(norm: Normalized, start: int, end: int) -> Excerpt:
@@ -134,6 +140,7 @@ def _point_trials(question: spec.Question, result: Result, norm: Normalized) -> 
     out = []
     for point, pres, groups in zip(question.rubric.points, result.points, by_point, strict=True):
         found_groups = {h.group for h in pres.hits if h.counted}
+        written = {h.group for h in pres.hits}
         gtrials = []
         for g_idx, alternatives in enumerate(point.groups):
             occs = groups.get(g_idx, [])
@@ -144,7 +151,9 @@ def _point_trials(question: spec.Question, result: Result, norm: Normalized) -> 
                 terms.append(
                     TermTrial(alt, len(mine), _excerpt(norm, first.start, first.end) if first else None)
                 )
-            gtrials.append(GroupTrial(g_idx, g_idx in found_groups, terms))
+            gtrials.append(
+                GroupTrial(g_idx, g_idx in found_groups, terms, g_idx in written - found_groups)
+            )
         out.append(
             PointTrial(
                 key=pres.key,
@@ -154,9 +163,15 @@ def _point_trials(question: spec.Question, result: Result, norm: Normalized) -> 
                 earned=pres.earned,
                 max=pres.max,
                 groups=gtrials,
+                discount=pres.discount if status_of(pres) != _raw_status(pres) else "",
             )
         )
     return out
+
+
+def _raw_status(point: PointResult) -> str:
+    share = credit(point.coverage, "tiered")
+    return "covered" if share >= 1.0 else "partly" if share > 0 else "missed"
 
 
 def trial_one(question: spec.Question, label: str, text: str, *, as_model: bool = False) -> TextTrial:
@@ -203,6 +218,9 @@ class PointCheck:
     actual: str
     hit_terms: list[TermTrial]  # alternatives of this point found in the sample
     missing: list[list[str]]  # groups not found (their alternatives)
+    # groups written but in text flagged as 照抄 / 堆砌 (never reported as 未找到)
+    discounted: list[list[str]] = field(default_factory=list)
+    discount: str = ""
 
     @property
     def kind(self) -> str:
@@ -307,8 +325,11 @@ def run_test_set(question: spec.Question, samples: list[Sample]) -> RubricTestRe
                 unknown.add(key)
                 continue
             hit_terms = [t for g in pt.groups for t in g.terms if t.count]
-            missing = [[t.term for t in g.terms] for g in pt.groups if not g.found]
-            check = PointCheck(key, labels[key], expected, pt.status, hit_terms, missing)
+            missing = [[t.term for t in g.terms] for g in pt.groups if not g.found and not g.discounted]
+            discounted = [[t.term for t in g.terms if t.count] for g in pt.groups if g.discounted]
+            check = PointCheck(
+                key, labels[key], expected, pt.status, hit_terms, missing, discounted, pt.discount
+            )
             checks.append(check)
             stat = stats[key]
             if check.kind == "agree":
@@ -336,8 +357,12 @@ def describe(check: PointCheck) -> str:
     if check.kind == "false_hit":
         words = "、".join(f"“{t.term}”" for t in check.hit_terms)
         return base + (f"——误判命中，命中的词：{words}" if words else "——误判命中")
+    out = base + "——漏判"
+    if check.discounted:
+        written = "、".join(f"“{t}”" for g in check.discounted for t in g)
+        out += f"，写到的{written}按{check.discount or '堆砌或照抄'}扣除"
     groups = "；".join("／".join(g) for g in check.missing)
-    return base + (f"——漏判，未找到的词组：{groups}" if groups else "——漏判")
+    return out + (f"，未找到的词组：{groups}" if groups else "")
 
 
 def check_bank_test_sets(bank, tolerance: float = DEFAULT_TOLERANCE):

@@ -228,7 +228,17 @@ def test_right_genre_ranks_above_every_off_topic_text(questions, scores):
 
 WEAK = REALISTIC / "weak"
 # weak but on-topic candidate answers (vague, generic, short): a grader gives them 30–55
-WEAK_ANSWERS = {"weak_bc-01.txt": "bc-01", "weak_bc-05.txt": "bc-05", "weak_bc-06.txt": "bc-06"}
+WEAK_ANSWERS = {
+    "weak_bc-01.txt": "bc-01",
+    "weak_bc-05.txt": "bc-05",
+    "weak_bc-06.txt": "bc-06",
+    # plain words touching most points thinly (issue 9; 24–29 before it)
+    "weak_bc-01_plain.txt": "bc-01",
+    "weak_bc-02_plain.txt": "bc-02",
+    "weak_bc-03_plain.txt": "bc-03",
+    "weak_bc-05_plain.txt": "bc-05",
+    "weak_bc-06_plain.txt": "bc-06",
+}
 
 
 @pytest.mark.parametrize(("name", "qid"), list(WEAK_ANSWERS.items()))
@@ -237,7 +247,7 @@ def test_weak_answers_fall_between_off_topic_and_competent(questions, scores, na
     competent = min(scores[(n, qid)].score for n in right_genre(qid))
     off_topic = max(scores[(n, qid)].score for n in OFF_TOPIC)
     assert off_topic < result.score < competent - 20, (name, result.score, off_topic, competent)
-    assert 25 <= result.score <= 55, (name, result.score, result.explanation)
+    assert 30 <= result.score <= 55, (name, result.score, result.explanation)
     assert not GAMING & set(result.flag_names)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_prep.scoring import spec
+from fazhi_prep.scoring.generic import generic_only
 from fazhi_prep.scoring.limits import parse_limit
 
 from .yamlines import LineDict, LineList, YamlSyntaxError, load_yaml
@@ -129,6 +130,7 @@ class Bank:
     common_errors: ErrorList
     files: dict[str, QuestionFile]
     papers: dict[str, Any] = field(default_factory=dict)  # 模拟考试 papers (paper_files.PaperFile)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def library(self) -> dict[str, LibraryPoint]:
@@ -137,6 +139,16 @@ class Bank:
     @property
     def questions(self) -> dict[str, spec.Question]:
         return {qid: to_spec(q, self.common_errors) for qid, q in self.files.items()}
+
+    def library_rubric(self) -> spec.Rubric:
+        """Every library point as one rubric, one weight each (what areas a text covers)."""
+        points = []
+        for p in self.library.values():
+            plain, core, whole = spec.split_marks(p.terms)
+            points.append(
+                spec.Point(p.key, p.label, 1.0, p.source, plain, p.need, p.area, core, whole)
+            )
+        return spec.Rubric(tuple(points))
 
 
 def default_minutes(limit_max: int | None) -> int:
@@ -175,6 +187,8 @@ class _Reader:
         self.root = root
         self.answers_root = answers_root
         self.problems: list[Problem] = []
+        # advice that does not stop a load (generic-only groups, a library point without ★)
+        self.warnings: list[Problem] = []
         # 纲要 area keys a question's own point may name (`area:`); None: not checked
         self.known_areas: set[str] | None = None
 
@@ -188,6 +202,10 @@ class _Reader:
     def problem(self, path: Path | str, line: int, message: str) -> None:
         where = path if isinstance(path, str) else self.rel(path)
         self.problems.append(Problem(where, line, message))
+
+    def warn(self, path: Path | str, line: int, message: str) -> None:
+        where = path if isinstance(path, str) else self.rel(path)
+        self.warnings.append(Problem(where, line, message))
 
     def require(self, data: LineDict, key: str, path: Path, kind: type = str) -> Any:
         value = data.get(key)
@@ -252,6 +270,19 @@ class _Reader:
             if not alternatives or alternatives[0] in spec.GROUP_MARKS:
                 self.problem(path, terms.line_of(i), "词组为空：每行写一个或多个用 | 分隔的词")
                 continue
+            for alt in alternatives:
+                try:
+                    spec.parse_gapped(spec.unmarked(alt))
+                except spec.TermSyntaxError as exc:
+                    self.problem(path, terms.line_of(i), str(exc))
+            if generic_only(alternatives):
+                kind = "核心提法组" if alternatives[0][:1] == spec.CORE_MARK else "词组"
+                self.warn(
+                    path,
+                    terms.line_of(i),
+                    f"{kind}只有各类公文都用的通用词（{'、'.join(spec.unmarked(a) for a in alternatives[:4])}"
+                    f"{'…' if len(alternatives) > 4 else ''}），写到它不说明答到了这个要点：请加入本要点特有的提法",
+                )
             groups.append(alternatives)
         return groups
 
@@ -307,6 +338,8 @@ class _Reader:
         if not (key and label and source and terms and area):
             return None
         seen[key] = p.line_of("key")
+        if not any(g[0][:1] == spec.CORE_MARK for g in terms):
+            self.warn(path, p.line_of("key"), f"纲要要点 {key} 没有核心提法组（★）：只写到通用词也会得分")
         return LibraryPoint(key, area, label, source, need, terms)
 
     # -- formats and errors -------------------------------------------
@@ -658,6 +691,7 @@ def read_bank(root: Path, answers_root: Path | None = None) -> Bank:
     _read_papers(reader, bank)
     if reader.problems:
         raise BankError(reader.problems)
+    bank.warnings = reader.warnings
     return bank
 
 

@@ -131,6 +131,9 @@ class PointRow:
     model_terms: list[str] = field(default_factory=list)
     self_mark: str | None = None
     self_note: str = ""
+    # "照抄" / "堆砌": written, but in flagged text; the page says 按照抄扣除, not 未覆盖
+    discount: str = ""
+    counted_earned: float = 0.0
 
     @property
     def status_label(self) -> str:
@@ -208,9 +211,18 @@ def point_rows(attempt: Attempt) -> list[PointRow]:
                 core_missing=point.get("core_missing", []),
                 self_mark=mine.get("mark"),
                 self_note=mine.get("note", ""),
+                discount=_discount(point),
+                counted_earned=point.get("counted_earned", point.get("earned", 0)),
             )
         )
     return rows
+
+
+def _discount(point: dict[str, Any]) -> str:
+    """"照抄"/"堆砌" when the point lost marks to flagged text (older results: "堆砌或照抄")."""
+    if point_status(point) == point_status({"counted_coverage": point.get("coverage", 0)}):
+        return ""
+    return point.get("discount") or "堆砌或照抄"
 
 
 def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptView:

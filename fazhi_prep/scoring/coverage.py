@@ -7,6 +7,10 @@ over the normalised answer yields every occurrence; each point then picks,
 for each of its groups, one occurrence such that no two groups of the point
 use overlapping text or the same phrase — a phrase counts once per point,
 and repeating it earns nothing.
+
+A gapped term (``执法…温度``, see ``spec.parse_gapped``) adds its parts to the
+same automaton; a cheap second pass pairs the parts' hits in order, within
+their gaps and within one clause, into one occurrence spanning them all.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Lock
 from typing import NamedTuple
@@ -22,7 +26,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from .normalize import Normalized, normalize, normalize_term
-from .spec import Point, Rubric
+from .spec import Point, Rubric, TermSyntaxError, parse_gapped
 
 FULL_AT = 0.8  # tiered: full credit from this coverage (采分点 "about 80%")
 HALF_AT = 0.4  # tiered: half credit from this coverage
@@ -38,6 +42,17 @@ class Occurrence(NamedTuple):
     term: str  # the alternative as written in the rubric
     group: int
     point: int
+    parts: tuple[tuple[int, int], ...] = ()  # a gapped term: each part's span
+
+
+@dataclass(frozen=True, slots=True)
+class _GappedTarget:
+    point: int
+    group: int
+    term: str
+    parts: tuple[str, ...]  # normalised
+    gaps: tuple[int, ...]
+    part_ids: tuple[int, ...]  # the parts' word ids (CompiledRubric.part_words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +70,25 @@ class PointCoverage:
     point: Point
     found: tuple[GroupHit, ...]
     missing: tuple[int, ...]  # indices of groups not found
+    # computed once (read many times per answer): see __post_init__
+    core_missing: bool = field(init=False)
+    by_whole_name: bool = field(init=False)  # covered by a group naming the whole point (=)
+    coverage: float = field(init=False)
 
-    @property
-    def core_missing(self) -> bool:
-        core = self.point.core
-        return bool(core) and not any(h.group in core for h in self.found)
-
-    @property
-    def by_whole_name(self) -> bool:
-        """Covered by a group that names the whole point (see ``spec.WHOLE_MARK``)."""
-        whole = self.point.whole
-        return bool(whole) and any(h.group in whole for h in self.found)
-
-    @property
-    def coverage(self) -> float:
-        if self.core_missing:
-            return 0.0
-        if self.by_whole_name:
-            return 1.0
-        return min(1.0, len(self.found) / self.point.required)
+    def __post_init__(self) -> None:
+        point, found = self.point, self.found
+        core, whole = point.core, point.whole
+        core_missing = bool(core) and not any(h.group in core for h in found)
+        by_whole = bool(whole) and any(h.group in whole for h in found)
+        if core_missing:
+            coverage = 0.0
+        elif by_whole:
+            coverage = 1.0
+        else:
+            coverage = min(1.0, len(found) / point.required)
+        object.__setattr__(self, "core_missing", core_missing)
+        object.__setattr__(self, "by_whole_name", by_whole)
+        object.__setattr__(self, "coverage", coverage)
 
 
 # by point index: by group index: occurrences in text order
@@ -88,9 +103,23 @@ class CompiledRubric:
         self.fingerprint = ""  # set by compile_rubric
         self.points = rubric.points
         targets: dict[str, list[tuple[int, int, str]]] = {}
+        self.gapped: list[_GappedTarget] = []
+        # normalised part -> word id: the automaton reports each part word once per
+        # position, whichever gapped terms share it
+        self.part_words: dict[str, int] = {}
         for p_idx, point in enumerate(rubric.points):
             for g_idx, group in enumerate(point.groups):
                 for alt in group:
+                    try:
+                        gapped = parse_gapped(alt)
+                    except TermSyntaxError:  # bank check reports it; matched as written
+                        gapped = None
+                    if gapped is not None:
+                        parts = tuple(normalize_term(x) for x in gapped.parts)
+                        if all(parts):
+                            ids = tuple(self.part_words.setdefault(x, len(self.part_words)) for x in parts)
+                            self.gapped.append(_GappedTarget(p_idx, g_idx, alt, parts, gapped.gaps, ids))
+                        continue
                     norm = normalize_term(alt)
                     if not norm:
                         continue
@@ -98,20 +127,34 @@ class CompiledRubric:
                     if not any(t[0] == p_idx and t[1] == g_idx for t in entry):
                         entry.append((p_idx, g_idx, alt))
         self.terms = tuple(targets)  # normalised alternatives (the naive benchmark uses them)
+        spans = [sum(map(len, g.parts)) + sum(g.gaps) for g in self.gapped]
         self.max_term = max((len(t) for t in targets), default=0)
+        self.max_term = max([self.max_term, *spans])
+        # gapped terms by their last part: only those whose last word occurs are tried
+        self.gapped_by_last: dict[int, list[_GappedTarget]] = {}
+        for target in self.gapped:
+            self.gapped_by_last.setdefault(target.part_ids[-1], []).append(target)
+        self.words = tuple(sorted(set(targets) | set(self.part_words)))  # every word in the automaton
         self.automaton = ahocorasick.Automaton()
-        for norm, entry in targets.items():
-            self.automaton.add_word(norm, (len(norm), tuple(entry)))
-        self.empty = not targets
+        for norm in self.words:
+            entry = tuple(targets.get(norm, ()))
+            self.automaton.add_word(norm, (len(norm), entry, self.part_words.get(norm, -1)))
+        self.empty = not self.words
         if not self.empty:
             self.automaton.make_automaton()
 
-    def occurrences(self, norm: str) -> Occurrences:
-        """Every occurrence of every alternative, by point and group, in text order."""
+    def occurrences(self, norm: str, breaks: Callable[[], list[int]] | None = None) -> Occurrences:
+        """Every occurrence of every alternative, by point and group, in text order.
+
+        ``breaks``: gives the sorted normalised offsets where a clause starts
+        (after 。！？；or a line break); a gapped term never spans one. Asked
+        only when some gapped term has all its parts in the text.
+        """
         by_point: Occurrences = [{} for _ in self.points]
         if self.empty or not norm:
             return by_point
-        for end, (length, entry) in self.automaton.iter(norm):
+        word_hits: dict[int, list[tuple[int, int]]] = {}
+        for end, (length, entry, wid) in self.automaton.iter(norm):
             start = end + 1 - length
             for p_idx, g_idx, alt in entry:
                 groups = by_point[p_idx]
@@ -120,7 +163,40 @@ class CompiledRubric:
                     groups[g_idx].append(occ)
                 else:
                     groups[g_idx] = [occ]
+            if wid >= 0:
+                spans = word_hits.get(wid)
+                if spans is None:
+                    word_hits[wid] = [(start, end + 1)]
+                else:
+                    spans.append((start, end + 1))
+        if word_hits:
+            self._pair_gapped(word_hits, by_point, breaks)
         return by_point
+
+    def _pair_gapped(
+        self,
+        word_hits: dict[int, list[tuple[int, int]]],
+        by_point: Occurrences,
+        breaks: Callable[[], list[int]] | None,
+    ) -> None:
+        """Chain the part words' hits into gapped-term occurrences (in text order)."""
+        clause_starts: list[int] | None = None
+        for target in [t for wid in word_hits for t in self.gapped_by_last.get(wid, ())]:
+            hits = [word_hits.get(w) for w in target.part_ids]
+            if not all(hits):
+                continue
+            if clause_starts is None:
+                clause_starts = breaks() if breaks else []
+            found = _chain(hits, target.gaps, clause_starts)
+            if not found:
+                continue
+            groups = by_point[target.point]
+            occs = groups.setdefault(target.group, [])
+            occs.extend(
+                Occurrence(ps[0][0], ps[-1][1], target.term, target.group, target.point, ps)
+                for ps in found
+            )
+            occs.sort(key=lambda o: (o.end, o.start))
 
     def assign(
         self, norm: str, by_point: Occurrences, keep: Callable[[Occurrence], bool] | None = None
@@ -137,6 +213,47 @@ class CompiledRubric:
         return out
 
 
+def _chain(
+    hits: list[list[tuple[int, int]]], gaps: tuple[int, ...], clause_starts: list[int]
+) -> list[tuple[tuple[int, int], ...]]:
+    """Part hits chained in order: each link at most its gap long, within one clause.
+
+    Two parts (the common case) are paired from the rarer side, so a frequent
+    first word (执法, 法治) costs no more than its rare partner (温度, 考核).
+    """
+    if len(hits) == 2 and len(hits[1]) < len(hits[0]):
+        firsts = hits[0]
+        ends = [e for _, e in firsts]  # one word: ends sorted like starts
+        out = []
+        for second in hits[1]:
+            i = bisect_right(ends, second[0]) - 1
+            if i >= 0 and _linked(firsts[i], second, gaps[0], clause_starts):
+                out.append((firsts[i], second))
+        return out
+    out = []
+    starts_of = [[s for s, _ in h] for h in hits]
+    for first in hits[0]:
+        chain = [first]
+        for k in range(1, len(hits)):
+            i = bisect_left(starts_of[k], chain[-1][1])
+            if i == len(hits[k]) or not _linked(chain[-1], hits[k][i], gaps[k - 1], clause_starts):
+                break
+            chain.append(hits[k][i])
+        if len(chain) == len(hits):
+            out.append(tuple(chain))
+    return out
+
+
+def _linked(
+    prev: tuple[int, int], nxt: tuple[int, int], gap: int, clause_starts: list[int]
+) -> bool:
+    """``nxt`` follows ``prev`` within ``gap`` characters and no clause starts between them."""
+    if nxt[0] < prev[1] or nxt[0] - prev[1] > gap:
+        return False
+    j = bisect_left(clause_starts, prev[1])
+    return not (j < len(clause_starts) and clause_starts[j] <= nxt[0])
+
+
 def _assign_point(
     point: Point, groups: dict[int, list[Occurrence]], norm: str, max_term: int
 ) -> PointCoverage:
@@ -147,17 +264,26 @@ def _assign_point(
     used_phrases: set[str] = set()
     used_spans: list[tuple[int, int]] = []
     found: list[GroupHit] = []
-    # groups with the fewest candidates choose first
-    for g_idx in sorted(capped, key=lambda g: (len(groups[g]), g)):
+    # core groups choose first (a generic group must not take the words the point's
+    # own 提法 needs, e.g. 一把手工程 against 法治…一把手), then those with the
+    # fewest candidates
+    core = point.core
+    for g_idx in sorted(capped, key=lambda g: (g not in core, len(groups[g]), g)):
         for occ in capped[g_idx]:
-            s, e = phrase_of.get((occ.start, occ.end), (occ.start, occ.end))
-            if any(s < ue and us < e for us, ue in used_spans):
-                continue
-            phrase = norm[s:e]
+            if occ.parts:  # a gapped term's parts are its text: the words between are free
+                pieces = [phrase_of.get(p, p) for p in occ.parts]
+                phrase = "…".join(norm[s:e] for s, e in pieces)
+            else:
+                span = (occ.start, occ.end)
+                s, e = phrase_of.get(span, span)
+                pieces = [(s, e)]
+                phrase = norm[s:e]
             if phrase in used_phrases:
                 continue
+            if used_spans and any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
+                continue
             used_phrases.add(phrase)
-            used_spans.append((s, e))
+            used_spans.extend(pieces)
             found.append(GroupHit(g_idx, occ, tuple(capped[g_idx]), len(groups[g_idx])))
             break
     found.sort(key=lambda h: h.group)
@@ -169,8 +295,11 @@ def _assign_point(
 def _phrases(
     groups: dict[int, list[Occurrence]], max_term: int
 ) -> dict[tuple[int, int], tuple[int, int]]:
-    """For each span, the longest span of this point containing it (its phrase)."""
-    spans = sorted({(o.start, o.end) for occs in groups.values() for o in occs})
+    """For each span, the longest span of this point containing it (its phrase).
+
+    A gapped occurrence contributes its parts, not the stretch between them.
+    """
+    spans = sorted({p for occs in groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))})
     starts = [s for s, _ in spans]
     out = {}
     for s, e in spans:
@@ -233,7 +362,7 @@ def cache_info() -> dict[str, int]:
 def point_coverage(rubric: Rubric, text: str | Normalized) -> list[PointCoverage]:
     compiled = compile_rubric(rubric)
     norm = text if isinstance(text, Normalized) else normalize(text)
-    return compiled.assign(norm.text, compiled.occurrences(norm.text))
+    return compiled.assign(norm.text, compiled.occurrences(norm.text, norm.clause_starts))
 
 
 def coverage_of(rubric: Rubric, text: str) -> float:

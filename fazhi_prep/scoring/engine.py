@@ -29,7 +29,7 @@ from .explain import explain
 from .format_check import check_format
 from .gaming import GamingCheck
 from .length import LengthCheck, check_length
-from .normalize import Normalized, normalize, normalize_term
+from .normalize import Normalized, normalize, normalize_term, simplified
 from .relevance import content_share, relevance
 from .result import (
     FLAG_NAMES,
@@ -42,6 +42,7 @@ from .result import (
     LengthResult,
     PointResult,
     Result,
+    discount_of,
 )
 from .spec import Question
 from .stuffing import check_stuffing
@@ -119,12 +120,21 @@ def _anti_gaming(
     rubric = question.rubric
     content, coverage, _ = _content(raw, rubric.scoring, rubric.parts.content)
     out = _Gaming(raw, content, coverage, None)
-    term_spans = [(o.start, o.end) for groups in by_point for occs in groups.values() for o in occs]
+    # a gapped term covers its parts, not the writer's words between them
+    term_spans = [
+        p for groups in by_point for occs in groups.values() for o in occs
+        for p in (o.parts or ((o.start, o.end),))
+    ]
     checks: tuple[tuple[str, GamingCheck], ...] = (
         ("keyword_stuffing", check_stuffing(norm, term_spans)),
         (
             "copied_material",
-            check_copied(norm, question.materials, () if as_model else tuple(question.model_answers)),
+            check_copied(
+                norm,
+                question.materials,
+                () if as_model else tuple(question.model_answers),
+                question.prompt,
+            ),
         ),
     )
     excluded: list[tuple[int, int]] = []
@@ -149,8 +159,9 @@ def _point_results(
     counted: list[PointCoverage],
     maxes: list[float],
     mode: str,
-    flagged: bool,
+    flags: list[Flag],
 ) -> list[PointResult]:
+    flagged = bool(flags)
     out = []
     for cov, cnt, mx in zip(raw, counted, maxes, strict=True):
         point = cov.point
@@ -165,7 +176,7 @@ def _point_results(
                     text=norm.original[a:b],
                     span=(a, b),
                     count=gh.count,
-                    spans=[norm.span(o.start, o.end) for o in gh.all],
+                    spans=[norm.span(a, b) for o in gh.all for a, b in (o.parts or ((o.start, o.end),))],
                     counted=not flagged or gh.group in counted_groups,
                 )
             )
@@ -191,6 +202,9 @@ def _point_results(
                 missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
                 core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
                 by_whole_name=cov.by_whole_name,
+                discount=next(
+                    (w for h in hits if not h.counted if (w := discount_of(flags, h.span))), ""
+                ),
             )
         )
     return out
@@ -324,16 +338,18 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     text = text or ""
     rubric = question.rubric
     parts = rubric.parts
-    norm = normalize(text)
+    # traditional script is scored as simplified, once per answer (same offsets)
+    simple = simplified(text)
+    norm = normalize(text, simple)
     compiled = compile_rubric(rubric)
 
-    by_point = compiled.occurrences(norm.text)
+    by_point = compiled.occurrences(norm.text, norm.clause_starts)
     raw = compiled.assign(norm.text, by_point)
     content_raw, coverage_raw, maxes = _content(raw, rubric.scoring, parts.content)
     gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model)
-    points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, bool(gaming.flags))
+    points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, gaming.flags)
 
-    formats = _format_results(question, text)
+    formats = _format_results(question, simple)
     format_earned = sum(f.earned for f in formats) if formats else parts.format
     count = char_count(text)
     lc, length_earned, length_flags, deductions = _length_part(question, count)

@@ -78,8 +78,9 @@ def point_line(p: PointResult, mode: str) -> str:
             hint = "；".join(_alts(g) for g in p.missing[:3])
             line += f"再写到{more or 1}组即可得满分，如{hint}。"
     if uncounted:
+        where = p.discount or "堆砌或照抄"
         line += (
-            f"但其中{_quote(uncounted)}出现在被标记为堆砌或照抄的文字里，不计分，"
+            f"但其中{_quote(uncounted)}出现在被标记为{where}的文字里，按{where}扣除，"
             f"本要点实得{_n(p.counted_earned)}分。"
         )
     return line
@@ -171,7 +172,7 @@ def render_report(result: Result | dict[str, Any]) -> str:
             f"　写到{p['found']}组（满分需{p['required']}组）"
         )
         for h in p["hits"]:
-            note = "" if h["counted"] else "（不计分）"
+            note = "" if h["counted"] else f"（按{p.get('discount') or '堆砌或照抄'}扣除）"
             out.append(f"      命中“{h['text']}”（第{h['span'][0] + 1}字起，提法“{h['term']}”）{note}")
         for g in p["missing"][:3]:
             out.append(f"      缺：{'、'.join(g[:3])}")

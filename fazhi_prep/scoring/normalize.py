@@ -1,6 +1,13 @@
 """Normalisation for matching, with a map back to the original text.
 
-Matching ignores punctuation, symbols, whitespace and full/half-width
+Traditional script is matched as simplified: the text is first converted
+with OpenCC ``t2s`` (once per answer), so 執法溫度 matches 执法温度 and the
+rubric needs no traditional spellings. The conversion is kept one character
+for one character (``simplified``), so offsets into the converted text are
+offsets into the candidate's own text and highlights land on their
+characters; 字数 is unaffected.
+
+Then matching ignores punctuation, symbols, whitespace and full/half-width
 differences: every character is NFKC-normalised on its own, ASCII is
 lower-cased, and whatever is then punctuation (P*), a symbol (S*), a
 separator (Z*) or a control/format character (C*) is dropped. What remains
@@ -18,12 +25,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from threading import Lock
 
+import opencc
+
 _DROP_CATEGORIES = ("P", "S", "Z", "C")
+_CLAUSE_END = re.compile(r"[。！？；!?;\n]")
 
 
 def _normalise_char(ch: str) -> str:
@@ -103,6 +114,8 @@ class Normalized:
     # original spans of the runs of kept characters (the text's fragments between
     # punctuation and spaces); empty when a character expands under NFKC
     runs: tuple[tuple[int, int], ...] = ()
+    # clause_starts(), worked out once (gapped terms and the 堆砌 check both ask)
+    _clauses: list[list[int]] = field(default_factory=list, compare=False, repr=False)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` of normalised ``[start, end)`` (end exclusive)."""
@@ -111,30 +124,67 @@ class Normalized:
             return pos, pos
         return self.positions[start], self.positions[end - 1] + 1
 
+    def clause_starts(self) -> list[int]:
+        """Sorted normalised offsets where a clause starts (after 。！？；, ! ? ; or a line break)."""
+        if not self._clauses:
+            positions = self.positions
+            self._clauses.append(
+                [bisect_left(positions, m.start()) for m in _CLAUSE_END.finditer(self.original)]
+            )
+        return self._clauses[0]
+
     def excerpt(self, start: int, end: int) -> str:
         a, b = self.span(start, end)
         return self.original[a:b]
+
+
+_T2S = opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=4096)
+def _char_t2s(ch: str) -> str:
+    out = _T2S.convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, one character for one (same length, same offsets).
+
+    OpenCC converts by phrase; on the rare phrase whose conversion changes
+    length, the text is converted character by character instead.
+    """
+    if not text:
+        return text
+    out = _T2S.convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(_char_t2s(ch) for ch in text)
 
 
 def _map_change(m: re.Match[str]) -> str:
     return _C.table[m.group()]
 
 
-def normalize(text: str) -> Normalized:
-    """Normalise ``text`` for matching; see the module docstring."""
+def normalize(text: str, simple: str | None = None) -> Normalized:
+    """Normalise ``text`` for matching; see the module docstring.
+
+    ``simple``: ``simplified(text)`` when the caller already has it.
+    """
+    original = text
+    text = simplified(text) if simple is None else simple
     c = _C
     c.learn(text)
     if c.expanding and c.expand_re.search(text):
-        return _normalize_slow(text)
+        return _normalize_slow(original, text)
     runs = tuple(m.span() for m in c.keep_run_re.finditer(text))
     positions = list(chain.from_iterable(range(a, b) for a, b in runs))
     norm = c.drop_re.sub("", text)
     if c.changed and c.change_re.search(norm):
         norm = c.change_re.sub(_map_change, norm)
-    return Normalized(text, norm, positions, runs)
+    return Normalized(original, norm, positions, runs)
 
 
-def _normalize_slow(text: str) -> Normalized:
+def _normalize_slow(original: str, text: str) -> Normalized:
     out: list[str] = []
     positions: list[int] = []
     table = _C.table
@@ -142,7 +192,7 @@ def _normalize_slow(text: str) -> Normalized:
         norm = table.get(ch, ch)
         out.append(norm)
         positions.extend([i] * len(norm))
-    return Normalized(text, "".join(out), positions)
+    return Normalized(original, "".join(out), positions)
 
 
 def nfkc(text: str) -> str:

@@ -49,15 +49,16 @@ TOPIC_TERMS = (
     "全面依法治国", "依法治省", "依法治市", "依法治县", "依法治区", "法治思想",
     "实施纲要", "行政执法", "执法公示", "法制审核", "全过程记录", "三项制度", "重大行政决策",
     "规范性文件", "政府规章", "行政复议", "行政应诉", "行政诉讼",
-    "行政裁决", "行政调解", "法律顾问", "公职律师", "放管服", "简政放权", "权责清单",
+    "行政裁决", "行政调解", "公职律师", "放管服", "简政放权", "权责清单",
     "权力清单", "政务公开", "政务诚信", "述法", "普法", "法治宣传",
     "行政权力", "制约和监督", "依法决策", "依法履职", "法治督察", "严格规范公正文明执法",
     "执法体制", "综合执法", "综合行政执法", "行政决策", "行政机关", "纲要", "法治", "复议",
     "应诉",
 )
 # Left out on purpose: 第一责任人 (安全生产, 食品安全 and 党风廉政 texts use it as
-# much) and 合法性审核/审查 (every 方案 or 规范性文件 goes through it, whatever
-# its subject).
+# much), 合法性审核/审查 (every 方案 or 规范性文件 goes through it, whatever
+# its subject) and every other generic word (generic.GENERIC_TERMS, e.g.
+# 法律顾问: schools and hospitals have one too).
 
 
 @lru_cache(maxsize=1)

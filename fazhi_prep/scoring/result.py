@@ -46,6 +46,8 @@ class PointResult:
     core_missing: list[list[str]] = field(default_factory=list)
     # covered by the name of the whole point (行政执法三项制度) rather than group by group
     by_whole_name: bool = False
+    # "照抄" or "堆砌" when some of its hits lie in text flagged as such (they earn nothing)
+    discount: str = ""
 
 
 @dataclass
@@ -62,6 +64,24 @@ class FormatResult:
     @property
     def status(self) -> str:
         return "ok" if self.ok else "missing"
+
+
+# what the result says of a hit in flagged text: “按照抄扣除”, “按堆砌扣除”
+DISCOUNT_WORDS = {"copied_material": "照抄", "keyword_stuffing": "堆砌"}
+
+
+def discount_of(flags: list[Any], span: tuple[int, int] | list[int]) -> str:
+    """Which anti-gaming flag's text holds ``span`` (original offsets): "照抄", "堆砌" or "".
+
+    ``flags``: Flag objects or their stored dicts.
+    """
+    a, b = span
+    for f in flags:
+        name, spans = (f["name"], f["spans"]) if isinstance(f, dict) else (f.name, f.spans)
+        word = DISCOUNT_WORDS.get(name)
+        if word and any(s < b and a < e for s, e in spans):
+            return word
+    return ""
 
 
 @dataclass
@@ -207,6 +227,7 @@ def _point(p: PointResult) -> dict[str, Any]:
         "missing": [list(g) for g in p.missing],
         "core_missing": [list(g) for g in p.core_missing],
         "by_whole_name": p.by_whole_name,
+        "discount": p.discount,
     }
 
 

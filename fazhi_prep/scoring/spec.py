@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -23,6 +24,61 @@ CORE_MARK = "★"
 # the 采分点 to “严格落实行政执法三项制度” without the three named one by one.
 WHOLE_MARK = "="
 GROUP_MARKS = CORE_MARK + WHOLE_MARK
+
+
+# A gapped term (``执法…温度``): its parts must appear in this order within one
+# clause (never across 。！？；or a line break), each within ``DEFAULT_GAP``
+# characters of the one before (punctuation not counted), so “执法的温度” and
+# “决策要严格履行法定程序” are found. ``执法…{12}温度`` sets the gap for that
+# place; ``...`` and ``……`` work as well as ``…``.
+GAP_MARK = "…"
+DEFAULT_GAP = 8
+MAX_GAP = 30
+MAX_PARTS = 4
+_GAP = re.compile(r"(?:…+|\.{3,})(?:\{\s*(\d*)\s*\})?")
+
+
+@dataclass(frozen=True)
+class Gapped:
+    """A gapped term split: ``parts`` in order, ``gaps[i]`` allowed between part i and i+1."""
+
+    parts: tuple[str, ...]
+    gaps: tuple[int, ...]
+
+
+class TermSyntaxError(ValueError):
+    """A gapped term written wrong; the message is for the tutor (Chinese)."""
+
+
+def parse_gapped(term: str) -> Gapped | None:
+    """``term`` split at its gap marks, or None when it has none.
+
+    Raises TermSyntaxError for an empty part, a missing/too large gap number
+    or too many parts.
+    """
+    if "…" not in term and "..." not in term:
+        return None
+    parts: list[str] = []
+    gaps: list[int] = []
+    pos = 0
+    for m in _GAP.finditer(term):
+        parts.append(term[pos : m.start()].strip())
+        if m.group(1) is not None:
+            if not m.group(1):
+                raise TermSyntaxError(f"“{term}”：{{}} 里应写间隔的字数，如 执法…{{12}}温度")
+            gap = int(m.group(1))
+            if not 1 <= gap <= MAX_GAP:
+                raise TermSyntaxError(f"“{term}”：间隔应在 1 到 {MAX_GAP} 字之间")
+        else:
+            gap = DEFAULT_GAP
+        gaps.append(gap)
+        pos = m.end()
+    parts.append(term[pos:].strip())
+    if any(not p for p in parts):
+        raise TermSyntaxError(f"“{term}”：省略号前后都要有词，如 执法…温度")
+    if len(parts) > MAX_PARTS:
+        raise TermSyntaxError(f"“{term}”：一个词最多分 {MAX_PARTS} 段")
+    return Gapped(tuple(parts), tuple(gaps))
 
 
 def unmarked(term: str) -> str:

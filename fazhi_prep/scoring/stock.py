@@ -1,4 +1,4 @@
-"""Official formulas (提法) that real texts repeat word for word.
+"""Official formulas (提法) and genre formulae that real texts repeat word for word.
 
 They are never 照抄 when an answer shares them with the 给定材料 or a model
 answer, and an official enumeration (公众参与、专家论证……) is never a
@@ -75,6 +75,18 @@ STOCK_PHRASES = (
     "远程监管、移动监管、预警防控",
     "执法基础数据、执法程序流转、执法信息公开",
     "科学立法、民主立法、依法立法",
+    # genre formulae: every notice and report is written with them
+    "现将有关事项通知如下",
+    "现将有关情况报告如下",
+    "现将有关情况汇报如下",
+    "特此通知",
+    "特此报告",
+    "无特殊情况不得请假",
+    "不得无故缺席",
+    "不得无故缺课",
+    "确需请假的",
+    "请认真贯彻执行",
+    "请结合实际认真贯彻落实",
 )
 
 

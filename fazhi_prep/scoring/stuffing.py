@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from itertools import accumulate
 
 from .gaming import GamingCheck
@@ -17,7 +16,6 @@ LIST_RUN = 6
 STUFFED_EVIDENCE = 3
 MIN_TEXT = 20  # shorter answers are too short to judge
 
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 # a word list laid out as text: a line of many short items separated by
 # spaces, 顿号 or commas and no sentence mark (no one writes prose that way)
 _LINE_SENTENCE = re.compile(r"[。！？；!?;]")
@@ -78,9 +76,7 @@ def repeated_share(text: str, frags: list[tuple[int, int]]) -> float:
 
 def _sentences(norm: Normalized) -> int:
     """Stretches between sentence marks / line breaks with ``SENTENCE_MIN``+ characters."""
-    positions = norm.positions
-    bounds = [bisect_left(positions, m.start()) for m in _SENTENCE_END.finditer(norm.original)]
-    bounds.append(len(positions))
+    bounds = [*norm.clause_starts(), len(norm.positions)]
     count = 0
     prev = 0
     for b in bounds:
