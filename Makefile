@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app app
 # A per-checkout secret kept in instance/ (git-ignored), so logins survive restarts.
 WITH_SECRET = SECRET_KEY="$$(cat instance/secret_key)"
 
-.PHONY: run test lint bench check serve
+.PHONY: run test lint bench bench-http bench-large check serve
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,13 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_scoring.py
+
+## bench-http: every page under gunicorn as a ratio to /healthz (small data; chromium for the practice page)
+bench-http: $(VENV)/.installed
+	$(PY) bench/bench_http.py --browser
+
+## bench-large: fill a large SQLite database (LARGE_DB) once, then compare the lists at small and large data
+LARGE_DB ?= sqlite:///$(CURDIR)/instance/bench-large.sqlite3
+bench-large: $(VENV)/.installed
+	$(PY) bench/fill.py --database-url $(LARGE_DB)
+	$(PY) bench/bench_http.py --large $(LARGE_DB)

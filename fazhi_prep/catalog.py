@@ -33,6 +33,25 @@ def error_deduction() -> float:
     return float(setting.value) if setting else 1.0
 
 
+# A rubric version is a snapshot that is never edited once published; its plain spec (points,
+# term groups, format rules) is built once per process instead of on every submit. The key
+# carries the fingerprint and creation time, so a reused id (an emptied database) never hits.
+_RUBRIC_SPECS: dict[tuple, spec.Rubric] = {}
+_RUBRIC_SPECS_MAX = 512
+
+
+def rubric_spec(rubric: Rubric) -> spec.Rubric:
+    key = (rubric.id, rubric.fingerprint, rubric.created_at)
+    found = _RUBRIC_SPECS.get(key)
+    if found is None:
+        found = rubric.to_spec()
+        if rubric.id is not None:
+            if len(_RUBRIC_SPECS) >= _RUBRIC_SPECS_MAX:
+                _RUBRIC_SPECS.clear()
+            _RUBRIC_SPECS[key] = found
+    return found
+
+
 def question_spec(question: Question, rubric: Rubric | None = None) -> spec.Question:
     """The plain scoring view of a question, for one rubric version (default: current)."""
     rubric = rubric or question.rubric
@@ -44,7 +63,7 @@ def question_spec(question: Question, rubric: Rubric | None = None) -> spec.Ques
         genre=question.genre_key,
         limit_min=question.limit_min,
         limit_max=question.limit_max,
-        rubric=rubric.to_spec(),
+        rubric=rubric_spec(rubric),
         prompt=question.prompt,
         materials=question.materials,
         model_answers=tuple(a.body for a in question.model_answers),

@@ -131,6 +131,12 @@ def bank_load(root: str | None, force: tuple[str, ...]) -> None:
     try:
         report = load_bank(db.session, bank, force=frozenset(force))
         db.session.commit()
+        # score the model answers against each current rubric version now, not on a first result page
+        from .catalog import published_questions
+        from .model_results import warm
+
+        warm(published_questions())
+        db.session.commit()
     except Exception:
         db.session.rollback()
         raise

@@ -13,7 +13,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -53,6 +65,8 @@ ROLE_LABELS = {Role.CANDIDATE: "考生", Role.TUTOR: "教师", Role.ADMIN: "管�
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # the admin list's order, read a page at a time
+    __table_args__ = (Index("ix_users_role_username", "role", "username"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -184,6 +198,12 @@ class Setting(db.Model):
 
 class Question(db.Model):
     __tablename__ = "questions"
+    __table_args__ = (
+        # the question list: published questions in bank order, a page at a time, per filter
+        Index("ix_questions_published_order", "published", "position", "slug"),
+        Index("ix_questions_genre_key", "genre_key"),
+        Index("ix_questions_limit_max", "limit_max"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -209,6 +229,8 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     genre: Mapped[Genre] = relationship()
+    # ``areas`` mirrored as rows, so the area filter is an index look-up (kept in step on flush)
+    area_links: Mapped[list[QuestionArea]] = relationship(cascade="all, delete-orphan")
     rubrics: Mapped[list[Rubric]] = relationship(
         back_populates="question", order_by="Rubric.version", cascade="all, delete-orphan"
     )
@@ -220,8 +242,16 @@ class Question(db.Model):
 
     @property
     def rubric(self) -> Rubric | None:
-        """The current (latest) rubric version."""
-        return self.rubrics[-1] if self.rubrics else None
+        """The current (latest) rubric version.
+
+        Read alone (one indexed row) unless every version is loaded already: a
+        question may have hundreds of versions, each with its JSON spec.
+        """
+        if "rubrics" not in inspect(self).unloaded or self.id is None:
+            return self.rubrics[-1] if self.rubrics else None
+        return db.session.scalar(
+            select(Rubric).where(Rubric.question_id == self.id).order_by(Rubric.version.desc()).limit(1)
+        )
 
     @property
     def limit_label(self) -> str:
@@ -232,6 +262,18 @@ class Question(db.Model):
     @property
     def primary_answer(self) -> ModelAnswer | None:
         return self.model_answers[0] if self.model_answers else None
+
+
+class QuestionArea(db.Model):
+    """One 纲要 area a question draws on (a copy of ``Question.areas``, for filtering)."""
+
+    __tablename__ = "question_areas"
+    __table_args__ = (Index("ix_question_areas_area_question", "area_key", "question_id"),)
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_key: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class Rubric(db.Model):
@@ -343,6 +385,9 @@ class ModelAnswer(db.Model):
     body: Mapped[str] = mapped_column(Text)
 
     question: Mapped[Question] = relationship(back_populates="model_answers")
+    stored_results: Mapped[list[ModelAnswerResult]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Draft(db.Model):
@@ -367,6 +412,32 @@ class Attempt(db.Model):
     """A submitted answer with the result of scoring it against one rubric version."""
 
     __tablename__ = "attempts"
+    __table_args__ = (
+        # history and the question list's per-question stats
+        Index("ix_attempts_user_submitted", "user_id", "submitted_at", "id"),
+        # covers the question list's per-question count, best and latest (no row read)
+        Index(
+            "ix_attempts_user_question", "user_id", "question_id", "submitted_at", "id", "score", "override_score"
+        ),
+        # the review list, newest first: unfiltered, per question, flagged, overridden
+        Index("ix_attempts_submitted", "submitted_at", "id"),
+        Index("ix_attempts_question_submitted", "question_id", "submitted_at", "id"),
+        Index(
+            "ix_attempts_flagged_submitted", "submitted_at", "id",
+            sqlite_where=text("flagged"), postgresql_where=text("flagged"),
+        ),
+        Index(
+            "ix_attempts_overridden_submitted", "submitted_at", "id",
+            sqlite_where=text("override_score IS NOT NULL"),
+            postgresql_where=text("override_score IS NOT NULL"),
+        ),
+        # a candidate's re-marked attempts (评分校准 summary on the history page)
+        Index(
+            "ix_attempts_user_overridden", "user_id", "submitted_at",
+            sqlite_where=text("override_score IS NOT NULL"),
+            postgresql_where=text("override_score IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -379,6 +450,8 @@ class Attempt(db.Model):
     char_count: Mapped[int]
     score: Mapped[float]
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # result["flags"] is not empty: a column, so the 只看被标记的 filter does not read JSON
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
     # {point_key: {"mark": "covered"|"partly"|"missed", "note": str}}
     self_marks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     override_score: Mapped[float | None]
@@ -556,3 +629,41 @@ class PaperAnswer(db.Model):
         if self.attempt is None:
             return 0.0
         return round(self.points * self.attempt.final_score / 100, 1)
+
+
+class UserAreaStat(db.Model):
+    """A candidate's running coverage totals for one 纲要 area, over all their attempts.
+
+    Kept up to date as attempts are stored (``practice.area_totals``), so the
+    history page reads a handful of rows instead of every attempt's result.
+    """
+
+    __tablename__ = "user_area_stats"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    weighted: Mapped[float] = mapped_column(default=0.0)  # sum of weight × counted coverage
+    weight: Mapped[float] = mapped_column(default=0.0)  # sum of weights
+    points: Mapped[int] = mapped_column(default=0)  # point results counted
+    attempts: Mapped[int] = mapped_column(default=0)  # attempts that touched the area
+
+
+class ModelAnswerResult(db.Model):
+    """A model answer scored against one rubric version, computed once and reused.
+
+    The result depends only on the rubric version and the texts it is scored
+    with; ``text_hash`` covers the answer and everything else the engine reads
+    (limits, 给定材料, 常见错误), so an edit to any of them is a new row.
+    """
+
+    __tablename__ = "model_answer_results"
+    __table_args__ = (UniqueConstraint("rubric_id", "model_answer_id", "text_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="CASCADE"))
+    model_answer_id: Mapped[int] = mapped_column(
+        ForeignKey("model_answers.id", ondelete="CASCADE"), index=True
+    )
+    text_hash: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

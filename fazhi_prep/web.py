@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from markupsafe import Markup
 
 from .extensions import db
 from .models import ROLE_LABELS, Role
@@ -18,8 +23,52 @@ CSP = (
 )
 
 
+# A static URL carrying its file's content hash never changes meaning: cache it for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def static_hashes(folder: str | None) -> dict[str, str]:
+    """Short content hash of every static file, computed once at start (path relative to the folder)."""
+    if not folder or not Path(folder).is_dir():
+        return {}
+    root = Path(folder)
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def register_static_cache(app: Flask) -> None:
+    """``url_for('static', …)`` adds ``?v=<content hash>``; such URLs are served as immutable."""
+    hashes = static_hashes(app.static_folder)
+
+    @app.url_defaults
+    def hashed_static_url(endpoint, values):
+        if endpoint == "static" and "v" not in values:
+            digest = hashes.get(values.get("filename", ""))
+            if digest:
+                values["v"] = digest
+
+    @app.after_request
+    def static_cache_headers(response):
+        if request.endpoint == "static" and response.status_code == 200:
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") and request.args.get("v") == hashes.get(filename):
+                response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+
+@lru_cache(maxsize=512)
+def cached_markdown(text: str) -> Markup:
+    """render_markdown for the pages: the same 给定材料 is shown on every question and practice view,
+    and Markdown + sanitising cost more than the rest of the page; a text's HTML never changes."""
+    return render_markdown(text)
+
+
 def register_web(app: Flask) -> None:
-    app.jinja_env.filters["markdown"] = render_markdown
+    register_static_cache(app)
+    app.jinja_env.filters["markdown"] = lambda text: cached_markdown(text or "")
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["Role"] = Role
 

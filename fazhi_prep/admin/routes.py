@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.forms import EmptyForm
 from ..auth.roles import admin_required
 from ..extensions import db
 from ..models import ROLE_LABELS, Role, User
+from ..pagination import paginate
 from . import bp, service
 from .forms import CreateUserForm, PasswordForm, RoleForm
+
+PER_PAGE = 25
 
 
 def _user_or_404(user_id: int) -> User:
@@ -20,9 +23,12 @@ def _user_or_404(user_id: int) -> User:
 @bp.route("/users")
 @admin_required
 def users(create_form: CreateUserForm | None = None, status: int = 200):
-    """Every account with its role, and the forms to manage them."""
+    """Accounts with their roles, a page at a time (optionally searched by name), and the forms to manage them."""
+    search = request.args.get("q", "").strip()
+    page = paginate(service.users_query(search), per_page=PER_PAGE)
     return render_template(
-        "admin/users.html", users=service.users(), create_form=create_form or CreateUserForm(formdata=None),
+        "admin/users.html", users=service.with_attempt_counts(page.items), page=page, search=search,
+        create_form=create_form or CreateUserForm(formdata=None),
         role_form=RoleForm, password_form=PasswordForm(formdata=None), delete_form=EmptyForm(formdata=None),
     ), status
 

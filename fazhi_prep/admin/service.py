@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from ..extensions import db
-from ..models import Attempt, CalibrationMark, Draft, Rescore, Role, SampleAnswer, User
+from ..models import (
+    Attempt,
+    CalibrationMark,
+    Draft,
+    Rescore,
+    Role,
+    SampleAnswer,
+    User,
+    UserAreaStat,
+)
 
 
 class AdminError(ValueError):
@@ -16,10 +25,25 @@ def username_taken(username: str) -> bool:
     return db.session.scalar(select(User.id).where(User.username == username)) is not None
 
 
-def users() -> list[tuple[User, int]]:
-    """Every account with its number of attempts."""
-    counts = dict(db.session.execute(select(Attempt.user_id, func.count()).group_by(Attempt.user_id)).all())
-    return [(u, counts.get(u.id, 0)) for u in db.session.scalars(select(User).order_by(User.role, User.username))]
+def users_query(search: str = "") -> Select:
+    """Accounts by role and name (an index serves this order), optionally those whose name contains ``search``."""
+    stmt = select(User).order_by(User.role, User.username)
+    needle = search.strip()
+    if needle:
+        needle = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(User.username.ilike(f"%{needle}%", escape="\\"))
+    return stmt
+
+
+def with_attempt_counts(users: list[User]) -> list[tuple[User, int]]:
+    """The given accounts with their number of attempts (one grouped query for the page)."""
+    ids = [u.id for u in users]
+    counts = dict(
+        db.session.execute(
+            select(Attempt.user_id, func.count()).where(Attempt.user_id.in_(ids)).group_by(Attempt.user_id)
+        ).all()
+    ) if ids else {}
+    return [(u, counts.get(u.id, 0)) for u in users]
 
 
 def _other_admins(user: User) -> int:
@@ -58,6 +82,7 @@ def delete_user(user: User, acting: User) -> None:
     attempt_ids = select(Attempt.id).where(Attempt.user_id == user.id)
     db.session.execute(delete(Rescore).where(Rescore.attempt_id.in_(attempt_ids)))
     db.session.execute(delete(Attempt).where(Attempt.user_id == user.id))
+    db.session.execute(delete(UserAreaStat).where(UserAreaStat.user_id == user.id))
     db.session.execute(delete(Draft).where(Draft.user_id == user.id))
     db.session.execute(delete(CalibrationMark).where(CalibrationMark.user_id == user.id))
     # Their work on others' records stays, unattributed.

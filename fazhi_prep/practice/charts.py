@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Attempt
-from .progress import AreaStat
+from .progress import AreaStat, ScorePoint
 
 
 @dataclass
@@ -19,8 +18,8 @@ class Chart:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def score_chart(attempts: list[Attempt], tz) -> Chart:
-    """Score over time: one dot per attempt, in submission order."""
+def score_chart(attempts: list[ScorePoint], tz) -> Chart:
+    """Score over time: one dot per attempt, in submission order (the latest ones: ``recent_scores``)."""
     width, height = 400, 200
     left, right, top, bottom = 38, 12, 12, 32
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -35,7 +34,7 @@ def score_chart(attempts: list[Attempt], tz) -> Chart:
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "score": attempt.final_score,
-                "label": f"{local:%m-%d %H:%M} {attempt.question.slug} {attempt.final_score:g}分",
+                "label": f"{local:%m-%d %H:%M} {attempt.slug} {attempt.final_score:g}分",
             }
         )
     grid = [{"y": round(top + plot_h * (1 - v / 100), 1), "value": v} for v in (0, 20, 40, 60, 80, 100)]

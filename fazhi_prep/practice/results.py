@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import catalog
 from ..extensions import db
+from ..model_results import model_results
 from ..models import Attempt, Question, Role
-from ..scoring import score
 from ..scoring.coverage import credit
 from .question_list import area_labels
 
@@ -85,14 +84,25 @@ def segments(text: str, marks: list[Mark]) -> list[Segment]:
     The template renders the pieces escaped (never ``|safe`` on answer text).
     """
     bounds = {0, len(text)}
-    for m in marks:
+    spans: list[tuple[int, int, int]] = []  # (mark index, clamped start, clamped end)
+    for i, m in enumerate(marks):
         a, b = max(0, min(m.start, len(text))), max(0, min(m.end, len(text)))
         if a < b:
             bounds.update((a, b))
+            spans.append((i, a, b))
     cuts = sorted(bounds)
+    # one sweep over the cuts: marks open at their start and close at their end
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for i, a, b in spans:
+        opening.setdefault(a, []).append(i)
+        closing.setdefault(b, []).append(i)
+    active: set[int] = set()
     out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
-        covering = [m for m in marks if m.start <= a and m.end >= b and m.start < m.end]
+        active.difference_update(closing.get(a, ()))
+        active.update(opening.get(a, ()))
+        covering = [marks[i] for i in sorted(active)]  # in the marks' own order, as before
         nums: dict[int, str] = {}
         for m in covering:
             for n, label in zip(m.points, m.labels, strict=True):
@@ -262,11 +272,8 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
 
 
 def _score_models(attempt: Attempt) -> dict[str, dict[str, Any]]:
-    question = attempt.question
-    if not question.model_answers:
-        return {}
-    spec = catalog.question_spec(question, attempt.rubric)
-    return {a.variant: score(spec, a.body, as_model=True).to_dict() for a in question.model_answers}
+    # stored per rubric version and text (model_results): scored on first use only
+    return model_results(attempt.question, attempt.rubric)
 
 
 def _model_views(

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import catalog
 from ..extensions import db, login_manager
+from ..pagination import paginate
 from . import (
     bp,
     charts,
@@ -273,6 +274,7 @@ def attempt(attempt_id: int):
     """The result: score, highlights, points, format, model answer side by side, self-marks."""
     attempt = _attempt_or_404(attempt_id)
     view = results.attempt_view(attempt, request.args.get("model"))
+    db.session.commit()  # keeps model-answer results scored on this first view
     return render_result_page(view)
 
 
@@ -318,16 +320,19 @@ def self_marks(attempt_id: int):
 @login_required
 def history():
     """My attempts, score over time, coverage per 纲要 area (weakest first)."""
-    attempts = progress.user_attempts(current_user.id)
-    areas = progress.area_stats(attempts, question_list.area_labels())
+    page = paginate(progress.history_query(current_user.id), per_page=progress.HISTORY_PER_PAGE)
+    areas = progress.stored_area_stats(current_user.id, question_list.area_labels())
     weakest = areas[0] if areas else None
+    scores = progress.recent_scores(current_user.id)
     return render_template(
         "practice/history.html",
-        attempts=list(reversed(attempts)),
+        attempts=page.items,
+        page=page,
+        total=progress.attempt_count(current_user.id),
         areas=areas,
         weakest=weakest,
         suggestion=progress.practice_for_area(weakest.key, current_user.id) if weakest else None,
-        score_chart=charts.score_chart(attempts, _display_tz()),
+        score_chart=charts.score_chart(scores, _display_tz()),
         area_chart=charts.area_chart(areas),
     )
 

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from .. import catalog
 from ..extensions import db
 from ..models import Attempt
+from ..pagination import paginate
 from ..practice import drafts, question_list
 from ..practice.forms import StartForm
 from . import bp
+
+RECENT_ATTEMPTS = 10
 
 
 @bp.route("/")
@@ -22,18 +26,20 @@ def home():
 @login_required
 def index():
     """List the published questions, filtered, with the candidate's own progress on each."""
-    questions = catalog.published_questions()
     chosen = {k: request.args.get(k, "") for k in ("genre", "area", "limit")}
-    genres = list(dict.fromkeys((q.genre_key, q.genre.label) for q in questions))
+    page = paginate(question_list.questions_query(**chosen), per_page=question_list.PER_PAGE)
+    args = {k: v for k, v in chosen.items() if v}
     return render_template(
         "questions/index.html",
-        questions=question_list.filter_questions(questions, **chosen),
-        total=len(questions),
+        questions=page.items,
+        page=page,
+        args=args,
+        total=question_list.any_published(),
         chosen=chosen,
-        genres=genres,
+        genres=question_list.genre_choices(),
         areas=question_list.area_choices(),
         limits=[(k, label) for k, (label, _) in question_list.LIMIT_BUCKETS.items()],
-        stats=question_list.question_stats(current_user.id),
+        stats=question_list.question_stats(current_user.id, [q.id for q in page.items]),
     )
 
 
@@ -42,15 +48,21 @@ def index():
 def detail(slug: str):
     """Show a question's prompt, limit, suggested time and 给定材料, and 开始作答."""
     question = catalog.question_or_404(slug)
+    mine = (Attempt.user_id == current_user.id, Attempt.question_id == question.id)
+    # the latest few, without the answer and result texts; the rest are in 我的练习
     attempts = db.session.scalars(
         select(Attempt)
-        .where(Attempt.user_id == current_user.id, Attempt.question_id == question.id)
+        .where(*mine)
+        .options(defer(Attempt.result), defer(Attempt.answer), defer(Attempt.self_marks))
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+        .limit(RECENT_ATTEMPTS)
     ).all()
+    total = db.session.scalar(select(func.count()).select_from(Attempt).where(*mine)) if attempts else 0
     return render_template(
         "questions/detail.html",
         question=question,
         draft=drafts.get_draft(current_user.id, question),
         start_form=StartForm(),
         attempts=attempts,
+        attempt_total=total,
     )

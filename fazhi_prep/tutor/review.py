@@ -13,12 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import defer, selectinload
 
 from .. import catalog
 from ..extensions import db
-from ..models import Attempt, Question, Rescore, User
+from ..models import Attempt, Question, Rescore, Rubric, User
 from ..scoring import score
 
 
@@ -40,35 +40,93 @@ def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
+FEW_CANDIDATES = 50
+
+
 def attempts_query(filters: Filters) -> Select:
     """Newest first; dates are the tutor's local calendar days (both ends included)."""
     tz = display_tz()
     stmt = (
         select(Attempt)
-        .join(Attempt.user)
-        .options(selectinload(Attempt.user), selectinload(Attempt.question), selectinload(Attempt.rescores))
+        # only what the list shows: no answer or result text, no rubric spec, no question prompt
+        .options(
+            defer(Attempt.answer),
+            defer(Attempt.result),
+            defer(Attempt.self_marks),
+            selectinload(Attempt.user).load_only(User.username),
+            selectinload(Attempt.question).load_only(Question.slug, Question.title),
+            selectinload(Attempt.rubric).load_only(Rubric.version),
+            selectinload(Attempt.rescores).defer(Rescore.result).selectinload(Rescore.rubric).load_only(Rubric.version),
+        )
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
     )
     if filters.question_id:
         stmt = stmt.where(Attempt.question_id == filters.question_id)
     if filters.candidate.strip():
         needle = filters.candidate.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(User.username.ilike(f"%{needle}%", escape="\\"))
+        matching = select(User.id).where(User.username.ilike(f"%{needle}%", escape="\\"))
+        ids = db.session.scalars(matching.limit(FEW_CANDIDATES + 1)).all()
+        if len(ids) <= FEW_CANDIDATES:
+            # a few accounts: their own attempts by index (user_id, submitted_at), not a scan by date
+            stmt = stmt.where(Attempt.user_id.in_(ids))
+        else:
+            # many accounts match: walking attempts newest first (probing each one's account) fills a page soon
+            stmt = stmt.where(matching.where(User.id == Attempt.user_id).exists())
     if filters.date_from:
         stmt = stmt.where(Attempt.submitted_at >= _local_midnight(filters.date_from, tz))
     if filters.date_to:
         stmt = stmt.where(Attempt.submitted_at < _local_midnight(filters.date_to + timedelta(days=1), tz))
     if filters.flagged:
-        # JSON text of the engine's flag list: "[]" when nothing was flagged (SQLite and PostgreSQL)
-        stmt = stmt.where(Attempt.result["flags"].as_string() != "[]")
+        # a column kept in step with the result's flags (denormalized.py), with a partial index
+        stmt = stmt.where(Attempt.flagged.is_(True))
     if filters.overridden:
         stmt = stmt.where(Attempt.override_score.is_not(None))
     return stmt
 
 
-def question_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Question.id, Question.slug, Question.title).order_by(Question.position, Question.slug))
+def current_versions(attempts: list[Attempt]) -> dict[int, tuple[int, int]]:
+    """(rubric id, version) of the current rubric of each question on the page, in one query."""
+    ids = {a.question_id for a in attempts}
+    if not ids:
+        return {}
+    latest = (
+        select(Rubric.question_id, func.max(Rubric.version).label("version"))
+        .where(Rubric.question_id.in_(ids))
+        .group_by(Rubric.question_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Rubric.question_id, Rubric.id, Rubric.version).join(
+            latest, (Rubric.question_id == latest.c.question_id) & (Rubric.version == latest.c.version)
+        )
+    )
+    return {question_id: (rubric_id, version) for question_id, rubric_id, version in rows}
+
+
+# Up to this many questions the filter is a drop-down; a larger bank gets a 题号 box instead.
+CHOICES_MAX = 200
+
+
+def question_choices() -> list[tuple[str, str]] | None:
+    """The question filter's options, or None when the bank is too large for a drop-down."""
+    # counted first, bounded (a sort of a large bank by position would cost more than the page)
+    bounded = select(Question.id).limit(CHOICES_MAX + 1).subquery()
+    if db.session.scalar(select(func.count()).select_from(bounded)) > CHOICES_MAX:
+        return None
+    rows = db.session.execute(
+        select(Question.id, Question.slug, Question.title).order_by(Question.position, Question.slug)
+    ).all()
     return [("", "全部题目")] + [(str(i), f"{slug} · {title}") for i, slug, title in rows]
+
+
+def question_id_for(value: str) -> int | None:
+    """The filter's question: an id (from the drop-down) or a 题号 (typed)."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return int(value)
+    if not value:
+        return None
+    return db.session.scalar(select(Question.id).where(Question.slug == value)) or -1
 
 
 @dataclass
@@ -90,7 +148,20 @@ FLAG_LABELS = {
 
 
 def flag_names(attempt: Attempt) -> list[str]:
-    return [FLAG_LABELS.get(f.get("name"), f.get("name")) for f in attempt.result.get("flags", [])]
+    return _labels(attempt.result.get("flags", []))
+
+
+def _labels(flags: list[dict[str, Any]] | None) -> list[str]:
+    return [FLAG_LABELS.get(f.get("name"), f.get("name")) for f in flags or []]
+
+
+def flag_names_for(attempts: list[Attempt]) -> dict[int, list[str]]:
+    """Flag labels of the flagged attempts on a list page: only the flags are read out of the result JSON."""
+    ids = [a.id for a in attempts if a.flagged]
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Attempt.id, Attempt.result["flags"]).where(Attempt.id.in_(ids)))
+    return {attempt_id: _labels(flags) for attempt_id, flags in rows}
 
 
 def set_override(attempt: Attempt, value: float, comment: str, tutor: User) -> None:

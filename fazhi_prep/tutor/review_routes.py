@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..auth.roles import tutor_required
 from ..extensions import db
 from ..models import Attempt
+from ..pagination import paginate
 from . import bp, review
 from .forms import AttemptFilterForm, OverrideForm, choices
 from .routes import RevisionForm
@@ -18,7 +19,7 @@ PER_PAGE = 30
 def _filters(form: AttemptFilterForm) -> review.Filters:
     form.validate()
     return review.Filters(
-        question_id=int(form.question.data) if (form.question.data or "").isdigit() else None,
+        question_id=review.question_id_for(form.question.data),
         candidate=form.candidate.data or "",
         date_from=form.date_from.data if not form.date_from.errors else None,
         date_to=form.date_to.data if not form.date_to.errors else None,
@@ -32,11 +33,13 @@ def _filters(form: AttemptFilterForm) -> review.Filters:
 def attempts():
     """Candidates' attempts, newest first, filtered by question, candidate, date and flags."""
     form = AttemptFilterForm(request.args)
-    form.question.choices = choices(review.question_choices())
-    page = db.paginate(review.attempts_query(_filters(form)), per_page=PER_PAGE, error_out=False)
+    form.question.choices = choices(review.question_choices() or [])
+    page = paginate(review.attempts_query(_filters(form)), per_page=PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "tutor/attempts.html", form=form, page=page, args=args, flag_names=review.flag_names,
+        "tutor/attempts.html", form=form, page=page, args=args, flags=review.flag_names_for(page.items),
+        typed_question=not form.question.choices,
+        current=review.current_versions(page.items),
         rescore_form=RevisionForm(formdata=None),
     )
 
@@ -79,7 +82,10 @@ def _render_attempt(attempt: Attempt, form: OverrideForm, status: int = 200):
 
     g.review = review.ReviewContext(form, RevisionForm(formdata=None), RevisionForm(formdata=None),
                                     review.flag_names(attempt))
-    html, _ = practice_routes.render_result_page(results.attempt_view(attempt, request.args.get("model")))
+    view = results.attempt_view(attempt, request.args.get("model"))
+    if status == 200:
+        db.session.commit()  # keeps model-answer results scored on this first view
+    html, _ = practice_routes.render_result_page(view)
     return html, status
 
 
