@@ -2,7 +2,8 @@
 
 A model answer's result depends only on the rubric version and the texts
 the engine reads (the answer, the question's limits, prompt and 给定材料,
-and the 常见错误 list with its deduction). The result page used to score
+the question's other model answers, the 常见错误 list with its deduction) and
+on the engine itself (``ENGINE_VERSION``). The result page used to score
 every model answer on every view (8.7 ms of a 15 ms page); now it looks up
 ``ModelAnswerResult`` rows keyed by rubric version, model answer and a hash
 of those texts, and scores only what is missing (first use after a change).
@@ -21,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from . import catalog
 from .extensions import db
 from .models import CommonError, ModelAnswer, ModelAnswerResult, Question, Rubric
-from .scoring import score
+from .scoring import ENGINE_VERSION, score
 
 
 def _scoring_context(question: Question) -> str:
@@ -36,6 +37,8 @@ def _scoring_context(question: Question) -> str:
         [
             question.slug, question.genre_key, question.limit_min, question.limit_max,
             question.prompt, question.materials, [list(e) for e in errors], catalog.error_deduction(),
+            # The copying check reads every model answer of the question, and the engine itself changes.
+            sorted(a.body for a in question.model_answers), ENGINE_VERSION,
         ],
         ensure_ascii=False,
         sort_keys=True,

@@ -11,6 +11,11 @@
 """
 
 from .counting import char_count
+
+# Stored results computed by the engine (model answers scored once per rubric
+# version) carry this in their key: bump it when a change alters any score.
+ENGINE_VERSION = "2026-11-30"
+
 from .coverage import compile_rubric, coverage_of
 from .engine import score
 from .explain import render_report
@@ -18,6 +23,7 @@ from .limits import parse_limit
 from .result import FLAG_NAMES, Result
 
 __all__ = [
+    "ENGINE_VERSION",
     "FLAG_NAMES",
     "Result",
     "char_count",
