@@ -12,15 +12,15 @@
 
 from .counting import char_count
 
-# Stored results computed by the engine (model answers scored once per rubric
-# version) carry this in their key: bump it when a change alters any score.
-ENGINE_VERSION = "2026-11-30"
-
 from .coverage import compile_rubric, coverage_of
 from .engine import score
 from .explain import render_report
 from .limits import parse_limit
 from .result import FLAG_NAMES, Result
+
+# Stored results computed by the engine (model answers scored once per rubric
+# version) carry this in their key: bump it when a change alters any score.
+ENGINE_VERSION = "2026-11-30"
 
 __all__ = [
     "ENGINE_VERSION",
