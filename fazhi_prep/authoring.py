@@ -370,6 +370,38 @@ def new_point_key(question: Question, spec_dict: dict[str, Any]) -> str:
     return f"{question.slug}.p{n}"
 
 
+# The file format's field names, as the rubric editor labels them.
+FIELD_LABELS = {
+    "key": "编号",
+    "label": "名称",
+    "source": "来源",
+    "terms": "词组",
+    "need": "至少命中几组",
+    "weight": "权重",
+    "area": "纲要领域",
+    "parts": "分值",
+    "scoring": "计分方式",
+    "format": "格式要素",
+    "ref": "纲要库要点",
+}
+_FIELD = re.compile(r" ?(?<![A-Za-z])(" + "|".join(FIELD_LABELS) + r")(?![A-Za-z]) ?")
+
+
+def browser_message(message: str) -> str:
+    """A bank reader's message in the editor's words: 名称, not ``label``.
+
+    The reader speaks of file fields because `bank check` points into files;
+    a tutor in the browser sees the form's labels instead.
+    """
+    missing = re.fullmatch(r"缺少字段 (\w+)", message)
+    if missing:
+        return f"请填写{FIELD_LABELS.get(missing[1], missing[1])}（必填）"
+    if message == "terms 至少要有一个词组":
+        return "请填写词组（必填，至少一行）"
+    message = re.sub(r"^字段 (\w+) 的格式不对$", r"\1 的格式不对", message)
+    return _FIELD.sub(lambda m: FIELD_LABELS[m[1]], message)
+
+
 @dataclass
 class Resolution:
     """A rubric spec checked by the file reader's rules."""
@@ -394,7 +426,7 @@ def resolve(spec_dict: dict[str, Any], genre_key: str) -> Resolution:
     point_problems: dict[int, list[str]] = {}
 
     def take() -> list[str]:
-        messages = [p.message for p in reader.problems]
+        messages = [browser_message(p.message) for p in reader.problems]
         reader.problems.clear()
         return messages
 

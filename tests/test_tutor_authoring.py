@@ -161,7 +161,10 @@ def test_publish_refuses_an_invalid_rubric_but_keeps_the_draft(app, client, mini
     bad = [{"key": "my-01.x", "label": "", "weight": 1, "source": "", "terms": ""}]
     response = post_rubric(client, points=bad, action="publish", parts=(50, 40, 20))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "不能发布" in page and "parts 之和应为 100" in page and "缺少字段 label" in page
+    assert "不能发布" in page and "分值之和应为 100" in page
+    # the editor's names for the fields, not the file format's (label, source, terms)
+    assert "要点1：请填写名称（必填）；要点1：请填写来源（必填）；要点1：请填写词组（必填，至少一行）" in page
+    assert not any(word in page for word in ("缺少字段", "label；", "terms 至少", "parts 之和"))
     q = question("my-01")
     assert q.rubric is None and q.rubric_draft["spec"]["points"][0]["key"] == "my-01.x"
 

@@ -115,7 +115,7 @@ class RubricForm(FlaskForm):
     base_version = HiddenField()
     scoring = SelectField(
         "计分方式",
-        choices=choices([("tiered", "分档：覆盖 ≥80% 满分，40–80% 半分"), ("proportional", "按覆盖比例给分")]),
+        choices=choices([("tiered", "分档（采分点）"), ("proportional", "按覆盖比例")]),
     )
     content = NumberField("内容", validators=[InputRequired("请填写"), NumberRange(0, 100)])
     format_part = NumberField("格式", validators=[InputRequired("请填写"), NumberRange(0, 100)])

@@ -159,6 +159,30 @@ def rubric_form(question: Question, spec_dict: dict[str, Any], base_version: int
     return form
 
 
+@dataclass
+class LibraryGroup:
+    """One 纲要 area's points in the editor's picker."""
+
+    key: str
+    label: str
+    of_question: bool  # one of the question's own areas: listed first
+    points: list[tuple[str, str, str, bool]]  # (key, label, source, already in the rubric)
+
+
+def library_groups(question: Question, spec_dict: dict[str, Any]) -> list[LibraryGroup]:
+    """The library picker: points grouped by area, the question's areas first."""
+    lib = authoring.library()
+    used = {str(p.get("ref") or p.get("key")) for p in spec_dict.get("points") or []}
+    mine = list(question.areas or [])
+    groups = []
+    for area in authoring.library_areas():
+        points = [(p.key, p.label, p.source, p.key in used) for p in lib.values() if p.area == area.key]
+        if points:
+            groups.append(LibraryGroup(area.key, area.label, area.key in mine, points))
+    # stable: the question's areas in the order the tutor chose them, then the rest as in the 纲要
+    return sorted(groups, key=lambda g: (0, mine.index(g.key)) if g.of_question else (1, 0))
+
+
 def term_targets(spec_dict: dict[str, Any], lib) -> list[tuple[str, str]]:
     """Where a suggested term can go: a new group of a point, or an alternative of a group."""
     out = []
@@ -225,6 +249,10 @@ def spec_from_form(form: RubricForm) -> dict[str, Any]:
 # -- rubric editor: actions --------------------------------------------------------------
 
 
+# The button under the failing test set's warning: publish although samples disagree.
+PUBLISH_ANYWAY = "publish_anyway"
+
+
 @dataclass
 class ActionResult:
     spec: dict[str, Any]
@@ -265,7 +293,7 @@ def apply_action(question: Question, form: RubricForm, action: str) -> ActionRes
         return ActionResult(spec_dict, f"已从纲要库添加要点 {key}。", f"point-{len(points)}")
     if kind == "term":
         return _add_term(spec_dict, arg, form.term_target.data or "")
-    if kind == "publish":
+    if kind in ("publish", PUBLISH_ANYWAY):
         return ActionResult(spec_dict, publish=True)
     if kind == "discard":
         return ActionResult(spec_dict, discard=True)
@@ -349,6 +377,19 @@ def rubric_view(question: Question, spec_dict: dict[str, Any], base_version: int
     )
 
 
+def failing_tests(question: Question, spec_dict: dict[str, Any]) -> RubricTestReport | None:
+    """The test set's report when it disagrees with ``spec_dict`` beyond the tolerance, else None."""
+    samples = authoring.samples_of(question)
+    if not samples:
+        return None
+    resolution = authoring.resolve(spec_dict, question.genre_key)
+    if resolution.rubric is None:
+        return None  # publishing refuses it anyway, with the problems listed
+    scoring = authoring.scoring_question(question, resolution.rubric)
+    report = run_test_set(scoring, [Sample(s.title, s.body, dict(s.expected)) for s in samples])
+    return None if report.passes(tolerance()) else report
+
+
 def suggestions(question: Question, spec_dict: dict[str, Any]):
     """Term suggestions for the rubric being edited (loads jieba on first use)."""
     from ..suggest import suggest_terms
@@ -411,6 +452,12 @@ def commit_rubric(question: Question, result: ActionResult, base_version: int | 
             return f"{exc}（修改已保存为草稿）", "error"
         if version is None:
             return "评分要点与当前发布的版本相同，没有创建新版本。", "info"
+        if not question.published:
+            return (
+                f"已发布评分要点 v{version.version}。这道题还是草稿，考生还看不到它："
+                "点下方的“发布题目”后考生才能练习。",
+                "success",
+            )
         return (
             f"已发布评分要点 v{version.version}。之前的作答保留评分时所用的版本；"
             "可在“作答复核”中选择作答用新版本重新评分。",

@@ -64,11 +64,15 @@ function rubricEditor(form) {
     }
   }, 700);
 
-  form.addEventListener("input", () => {
+  // the library filter and picker choose what to add; they change nothing yet
+  const choosing = (event) => ["library-filter", "library_point"].includes(event.target.id);
+  form.addEventListener("input", (event) => {
+    if (choosing(event)) return;
     dirty = true;
     runTrial();
   });
-  form.addEventListener("change", () => {
+  form.addEventListener("change", (event) => {
+    if (choosing(event)) return;
     dirty = true;
     runTrial();
   });
@@ -106,6 +110,30 @@ function rubricEditor(form) {
     button.focus();
     dirty = true;
     runTrial();
+  });
+
+  // The 纲要 library picker: typing filters its options (the list works without this).
+  const filter = document.getElementById("library-filter");
+  const picker = document.getElementById("library_point");
+  const count = document.getElementById("library-count");
+  filter?.addEventListener("input", () => {
+    const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const group of picker.querySelectorAll("optgroup")) {
+      let any = false;
+      for (const option of group.querySelectorAll("option")) {
+        const text = option.dataset.search.toLowerCase();
+        const match = words.every((w) => text.includes(w));
+        option.hidden = !match;
+        if (match) { any = true; shown += 1; }
+      }
+      group.hidden = !any;
+    }
+    if (count) count.textContent = words.length ? `找到 ${shown} 个要点` : "";
+  });
+  // filtering is not an edit of the rubric: no 试评, no unsaved-changes warning
+  filter?.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") event.preventDefault();
   });
 
   // Term suggestions: fetched only once the tutor scrolls to them or asks.

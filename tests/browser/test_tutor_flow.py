@@ -141,7 +141,7 @@ def test_tutor_authors_tries_and_publishes_then_a_candidate_practises(device, li
     expect(page.locator(".flashes")).to_contain_text("已发布评分要点 v1")
 
     # 5. publish the question
-    page.click("nav.tabs >> text=题目")
+    page.click("nav.tabs >> text=题目设置")
     page.click("button:has-text('发布题目')")
     expect(page.locator(".flashes")).to_contain_text("题目已发布")
 
