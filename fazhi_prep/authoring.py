@@ -210,13 +210,20 @@ def genre_rules(genre_key: str) -> bank_reader.Genre | None:
 # -- rubric specs (the file format's `rubric:` mapping) ---------------------------
 
 
+def variant_base(key: str) -> str | None:
+    """The element a variant stands in for (``meeting_name`` for ``meeting_name.training``)."""
+    base, dot, _ = key.partition(".")
+    return base if dot else None
+
+
 def default_spec(question: Question) -> dict[str, Any]:
     genre = genre_rules(question.genre_key)
     return {
         "scoring": "tiered",
         "parts": dict(DEFAULT_PARTS),
         "points": [],
-        "format": list(genre.elements) if genre else [],
+        # variants (培训通知 …) are chosen per question, in place of their element
+        "format": [key for key in genre.elements if variant_base(key) is None] if genre else [],
     }
 
 
@@ -454,10 +461,21 @@ def resolve(spec_dict: dict[str, Any], genre_key: str) -> Resolution:
         problems.append("评分要点至少要有一个要点")
     rules = reader.resolve_format(raw, genre_rules(genre_key), genre_key, "格式要素") or []
     problems += take()
+    problems += _variant_clashes(rules)
     ok = not problems and not point_problems and parts is not None
     partial = spec.Rubric(tuple(points), tuple(rules), scoring if scoring in bank_reader.SCORING else "tiered",  # type: ignore[arg-type]
                           parts or spec.Parts())
     return Resolution(partial if ok else None, partial, problems, point_problems)
+
+
+def _variant_clashes(rules: list[spec.FormatRule]) -> list[str]:
+    """An element and its variant check the same thing: a question picks one of them."""
+    by_key = {r.key: r for r in rules}
+    return [
+        f"格式要素“{by_key[base].label}”和它的变体“{rule.label}”只能选一个"
+        for rule in rules
+        if (base := variant_base(rule.key)) in by_key
+    ]
 
 
 def publish_rubric(question: Question, spec_dict: dict[str, Any], expected: int | None) -> Rubric | None:

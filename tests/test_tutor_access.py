@@ -38,6 +38,7 @@ def world(app, client, mini_root):
         "user_id": candidate.id,
         "mark_id": 1,
         "rescore_id": db.session.scalar(select(Rescore.id)),
+        "key": "fazhi-fazhi",  # a 常见错误 of the mini bank
     }
 
 

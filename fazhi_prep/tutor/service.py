@@ -156,7 +156,37 @@ def rubric_form(question: Question, spec_dict: dict[str, Any], base_version: int
     )
     form.term_target.choices = choices(term_targets(spec_dict, lib))
     form.format_info = {key: (label, expect) for key, label, _, _, expect in authoring.format_entries(spec_dict, genre)}
+    form.format_details = format_details(genre)
     return form
+
+
+WHERE_LABELS = {
+    "title": "第一行（标题）",
+    "head": "开头三行",
+    "tail": "最后四行",
+    "body": "任何一行",
+}
+
+
+@dataclass
+class FormatDetail:
+    """What a format element looks for, in words a tutor can check against a notice."""
+
+    where: str
+    patterns: list[str]
+    match_all: bool
+    replaces: str = ""  # the label of the element this variant stands in for
+
+
+def format_details(genre) -> dict[str, FormatDetail]:
+    if genre is None:
+        return {}
+    out = {}
+    for key, rule in genre.elements.items():
+        base = authoring.variant_base(key)
+        replaces = genre.elements[base].label if base in genre.elements else ""
+        out[key] = FormatDetail(WHERE_LABELS.get(rule.where, rule.where), list(rule.patterns), rule.match_all, replaces)
+    return out
 
 
 @dataclass
