@@ -69,6 +69,8 @@ PART_TAGS = WORD_TAGS | {"v", "a", "b", "ad", "vd"}
 NAME_TAGS = frozenset({"nr", "ns", "nt", "nrt", "nrfg"})
 # dates and numbers are facts of one text; 三项制度 is a term
 _DIGIT = re.compile(r"[0-9０-９]|[〇一二三四五六七八九十]+[年月日时点号]")
+# where a meeting or a course is held (市委党校, 报告厅, 第一会议室) is a fact of one text too
+_PLACE = re.compile(r"(厅|室|楼|馆|党校|酒店|宾馆|大厦|礼堂|会场)$")
 _TOKEN = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]+$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -119,6 +121,7 @@ def _usable_word(word: str, tag: str, generic: frozenset[str]) -> bool:
         and word not in generic
         and tag not in NAME_TAGS
         and not _DIGIT.search(word)
+        and not _PLACE.search(word)
     )
 
 
@@ -142,7 +145,7 @@ def _candidates(tagged: list[tuple[str, str]], generic: frozenset[str]) -> Count
             if all(w in generic for w in words):
                 continue  # 监督考核, 学习贯彻: generic words stay generic together
             phrase = "".join(words)
-            if 4 <= len(phrase) <= 10 and phrase not in generic and not _DIGIT.search(phrase):
+            if 4 <= len(phrase) <= 10 and phrase not in generic and not _DIGIT.search(phrase) and not _PLACE.search(phrase):
                 found[phrase] += 1
     return found
 

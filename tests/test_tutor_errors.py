@@ -106,7 +106,7 @@ def test_members_need_two_items_and_the_deduction_is_a_setting(tutor):
 
 def test_browser_edits_are_exported_and_kept_by_a_load(app, tutor, bank):
     post_form(tutor, "/tutor/errors/new", {**NEW_ERROR, "save": "保存"})
-    assert "有未写回文件的修改" in tutor.get("/tutor/errors").get_data(as_text=True)
+    assert "有未写回文件 question_bank/common_errors.yaml 的修改" in tutor.get("/tutor/errors").get_data(as_text=True)
     loaded = cli(app, "bank", "load")
     assert "浏览器中的修改尚未导出" in loaded.output and "common_errors" in loaded.output
     assert "yifa-xingzheng" in errors()  # not overwritten by the file

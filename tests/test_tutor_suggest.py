@@ -110,3 +110,9 @@ def test_library_terms_found_in_the_texts_come_first_and_say_where_they_are_from
     # of 执法人员 / 行政执法人员 / 执法人员培训班, one is enough
     overlapping = [s.term for s in found if "执法人员" in s.term]
     assert len(overlapping) == 1, overlapping
+
+
+def test_places_of_one_text_are_not_terms():
+    text = TRAINING_NOTICE.replace("请各单位报名。", "培训地点：市委党校报告厅，报到地点：市政府第一会议室。请各单位报名。")
+    terms = {s.term for s in suggest_terms([text], TRAINING_MATERIALS, set(), LIBRARY)}
+    assert not {t for t in terms if t.endswith(("党校", "厅", "会议室"))}, terms

@@ -12,7 +12,7 @@ from .forms import CommonErrorForm, DeductionForm, RevisionForm, TryErrorsForm
 
 SYNC_NOTES = {
     "synced": "与文件 question_bank/common_errors.yaml 一致。",
-    "browser": "有未写回文件的修改：与题目一样，由 bank export 写回 question_bank/common_errors.yaml。",
+    "browser": "有未写回文件 question_bank/common_errors.yaml 的修改，与题目的修改一起写回。",
 }
 
 

@@ -131,6 +131,14 @@ function rubricEditor(form) {
     }
     if (count) count.textContent = words.length ? `找到 ${shown} 个要点` : "";
   });
+  // the chosen point's label and whole source (an option is cut at the list's width)
+  const preview = document.getElementById("library-preview");
+  picker?.addEventListener("change", () => {
+    const option = picker.selectedOptions[0];
+    if (!preview || !option) return;
+    preview.hidden = false;
+    preview.textContent = `${option.title}`;
+  });
   // filtering is not an edit of the rubric: no 试评, no unsaved-changes warning
   filter?.addEventListener("keydown", (event) => {
     if (event.key === "Enter") event.preventDefault();

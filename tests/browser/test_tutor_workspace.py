@@ -131,6 +131,7 @@ def test_a_new_tutor_writes_a_training_notice_publishes_reviews_and_rescores(dev
     option_text = page.inner_text(f"#library_point option[value='{visible[0]}']")
     assert " — " in option_text and "纲要" in option_text  # label — source
     page.select_option("#library_point", visible[0])
+    expect(page.locator("#library-preview")).to_contain_text(option_text.split(" — ")[1][:20])
     page.click("button[value=add_library]")
     expect(page.locator("#point-1 legend")).to_contain_text("纲要库")
     screenshot(page, "tutor-walk-1-library-point")
@@ -323,7 +324,7 @@ def test_common_errors_are_seen_edited_and_tried_in_the_browser(device, live):
     page.click("input[type=submit][value=保存]")
     expect(page.locator(".flashes")).to_contain_text(f"常见错误 {key} 已保存")
     expect(page.locator(f"#error-{key}")).to_contain_text("依法行正")
-    expect(page.locator("main")).to_contain_text("有未写回文件的修改")
+    expect(page.locator("main")).to_contain_text("有未写回文件 question_bank/common_errors.yaml 的修改")
     screenshot(page, "tutor-walk-8-common-errors")
     page.locator(f"#error-{key} button", has_text="删除").click()
     expect(page.locator(".flashes")).to_contain_text(f"已删除常见错误 {key}")
