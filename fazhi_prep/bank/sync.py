@@ -661,8 +661,10 @@ def export_bank(
     ``sync=False`` (a copy): every file is written. ``sync=True`` (``root`` is
     the bank the app loads from): only questions changed in the browser since
     the last sync are written, never a file edited on disk meanwhile (unless
-    forced), never one that would fail ``bank check``; the 纲要 library, genres
-    and 常见错误 are file-only content and are written only when missing.
+    forced), never one that would fail ``bank check``; the 纲要 library and
+    genres are file-only content and are written only when missing; the
+    常见错误 are written when edited in the browser, by the same rule as a
+    question (``ERRORS_ID``).
     """
     if not sync:
         report = ExportReport()
