@@ -124,6 +124,13 @@ def test_a_new_tutor_writes_a_training_notice_publishes_reviews_and_rescores(dev
     # -- the 纲要 library picker: by area, this question's area first, label and source, search (item 5)
     first_group = page.locator("#library_point optgroup").first
     expect(first_group).to_have_attribute("label", re.compile("行政执法.*（本题领域）"))
+    shown_groups = "gs => gs.filter(g => !g.hidden).map(g => g.label)"
+    expect(page.locator("#library-mine")).to_be_checked()
+    mine = page.eval_on_selector_all("#library_point optgroup", shown_groups)
+    assert mine and all(g.endswith("（本题领域）") for g in mine), mine
+    page.uncheck("#library-mine")
+    assert len(page.eval_on_selector_all("#library_point optgroup", shown_groups)) > len(mine)
+    page.check("#library-mine")
     page.fill("#library-filter", "三项制度")
     expect(page.locator("#library-count")).to_contain_text("找到")
     visible = page.eval_on_selector_all("#library_point option", "os => os.filter(o => !o.hidden).map(o => o.value)")
