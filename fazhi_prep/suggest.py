@@ -27,6 +27,7 @@ import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .scoring.normalize import normalize_term
@@ -34,10 +35,11 @@ from .scoring.normalize import normalize_term
 _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {}
 
-# Words every 公文 uses: as rubric terms they would match any answer.
-# The scoring engine's own list is being consolidated (fazhi_prep.scoring.generic);
-# generic_terms() is the one place to point at it once it exists.
-GENERIC_TERMS = frozenset(
+# Words every 公文 uses: as rubric terms they would match any answer. These are the
+# broad single words a suggestion list meets (执法, 建设, 推进 …); the scoring
+# engine's list of generic words and phrases (fazhi_prep.scoring.generic, being
+# consolidated there) is added to them in generic_terms().
+BROAD_WORDS = frozenset(
     """
     制度 行政 法治 法制 建设 工作 改革 领导 环境 规范 深化 优化 全面 落实 全面落实 建立 健全 建立健全
     召开 加强 推进 完善 坚持 提高 提升 问题 情况 方面 政府 部门 机制 体系 能力 水平 进一步 不断 积极 有效
@@ -75,9 +77,18 @@ _TOKEN = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]+$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
+@lru_cache(maxsize=1)
 def generic_terms() -> frozenset[str]:
-    """Words too generic to be a rubric term (the scoring engine's list, once it has one)."""
-    return GENERIC_TERMS
+    """Words too generic to be a rubric term, normalised: the scoring engine's list and ours.
+
+    The one place that names the engine's list: until its module is merged the
+    import fails and only ``BROAD_WORDS`` count.
+    """
+    try:
+        from .scoring.generic import GENERIC_TERMS
+    except ImportError:
+        GENERIC_TERMS = frozenset()
+    return frozenset(normalize_term(w) for w in BROAD_WORDS) | GENERIC_TERMS
 
 
 @dataclass
@@ -118,7 +129,7 @@ def _usable_word(word: str, tag: str, generic: frozenset[str]) -> bool:
     return (
         _HAN.match(word) is not None
         and len(word) >= 2
-        and word not in generic
+        and normalize_term(word) not in generic
         and tag not in NAME_TAGS
         and not _DIGIT.search(word)
         and not _PLACE.search(word)
@@ -142,10 +153,11 @@ def _candidates(tagged: list[tuple[str, str]], generic: frozenset[str]) -> Count
             # a verb opens a clause (推行……), unless the run is a pair of verbs (劝导示范)
             if run[0][1] == "v" and not (n == 2 and run[1][1] == "v"):
                 continue
-            if all(w in generic for w in words):
+            if all(normalize_term(w) in generic for w in words):
                 continue  # 监督考核, 学习贯彻: generic words stay generic together
             phrase = "".join(words)
-            if 4 <= len(phrase) <= 10 and phrase not in generic and not _DIGIT.search(phrase) and not _PLACE.search(phrase):
+            if (4 <= len(phrase) <= 10 and normalize_term(phrase) not in generic
+                    and not _DIGIT.search(phrase) and not _PLACE.search(phrase)):
                 found[phrase] += 1
     return found
 
@@ -171,7 +183,7 @@ def suggest_terms(
     for text in answers:
         answer_counts.update(_candidates(_tagged(pos, text), generic))
     material_counts = _candidates(_tagged(pos, materials or ""), generic)
-    taken = {normalize_term(t) for t in existing} | {normalize_term(t) for t in generic}
+    taken = {normalize_term(t) for t in existing} | set(generic)
     ranked = []
     for term in set(answer_counts) | set(material_counts):
         in_answers = sum(a.count(term) for a in answers)

@@ -116,3 +116,22 @@ def test_places_of_one_text_are_not_terms():
     text = TRAINING_NOTICE.replace("请各单位报名。", "培训地点：市委党校报告厅，报到地点：市政府第一会议室。请各单位报名。")
     terms = {s.term for s in suggest_terms([text], TRAINING_MATERIALS, set(), LIBRARY)}
     assert not {t for t in terms if t.endswith(("党校", "厅", "会议室"))}, terms
+
+
+def test_the_scoring_engine_s_generic_list_is_honoured(monkeypatch):
+    """Once fazhi_prep.scoring.generic exists, its words are never suggested either."""
+    import sys
+    import types
+
+    from fazhi_prep import suggest
+
+    engine = types.ModuleType("fazhi_prep.scoring.generic")
+    engine.GENERIC_TERMS = frozenset({"劝导示范"})
+    monkeypatch.setitem(sys.modules, "fazhi_prep.scoring.generic", engine)
+    suggest.generic_terms.cache_clear()
+    try:
+        assert "劝导示范" in suggest.generic_terms() and "执法" in suggest.generic_terms()
+        terms = {s.term for s in suggest_terms([TRAINING_NOTICE], TRAINING_MATERIALS, set(), LIBRARY)}
+        assert "劝导示范" not in terms and "柔性执法" in terms
+    finally:
+        suggest.generic_terms.cache_clear()
