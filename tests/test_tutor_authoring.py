@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 
 from sqlalchemy import func, select
 
@@ -325,3 +326,26 @@ def test_changing_the_genre_warns_about_the_rubric_format(app, client, mini_root
     assert "格式要素不属于现在的文种" in page
     rubric_page = client.get("/tutor/questions/t-01/rubric").get_data(as_text=True)
     assert "文种 报告 没有格式要素 addressee" in rubric_page
+
+
+def test_library_picker_groups_points_by_area_with_the_question_s_areas_first(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    create_question(client, areas=["baozhang"])
+    post_rubric(client, points=POINTS[:1])
+    page = client.get("/tutor/questions/my-01/rubric").get_data(as_text=True)
+    picker = page[page.index('<select id="library_point"'):]
+    picker = picker[: picker.index("</select>")]
+    groups = re.findall(r'<optgroup label="([^"]+)"', picker)
+    assert groups[0].endswith("（本题领域）") and ("保障" in groups[0] or "领导" in groups[0]), groups
+    assert not any(g.endswith("（本题领域）") for g in groups[1:])
+    # label — source, and a point already in the rubric cannot be added again
+    assert re.search(r'value="zhifa.sanxiang"[^>]*disabled[^>]*>全面落实行政执法三项制度 — 《纲要》', picker), picker
+    assert "只看本题领域" in page and 'id="library-filter"' in page
+
+
+def test_one_link_called_题目_on_tutor_pages(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    for path in ("/tutor/", "/tutor/questions/t-01/edit", "/tutor/questions/t-01/rubric", "/tutor/questions/t-01/answers"):
+        page = client.get(path).get_data(as_text=True)
+        assert len(re.findall(r">题目</a>", page)) == 1, path  # the site's question list
+        assert ">题目设置</a>" in page, path
