@@ -56,7 +56,8 @@ def test_one_click_adds_a_suggestion_to_a_point(app, client, mini_root):
     tutor_client(app, client, mini_root)
     points = [{"key": "t-01.yiti", "label": "会议议题", "weight": 1, "source": "题干", "terms": "传达学习 | 学习贯彻"}]
     data = {**rubric_form_data(points), "revision": question("t-01").revision}
-    post_form(client, "/tutor/questions/t-01/rubric", {**data, "action": "term:常务会议", "term_target": "new-0"})
+    added = post_form(client, "/tutor/questions/t-01/rubric", {**data, "action": "term:常务会议", "term_target": "new-0"})
+    assert added.headers["Location"] == "/tutor/questions/t-01/rubric?suggest=1#point-1"  # the list stays open
     assert question("t-01").rubric_draft["spec"]["points"][0]["terms"] == ["传达学习 | 学习贯彻", "常务会议"]
     data["revision"] = question("t-01").revision
     post_form(client, "/tutor/questions/t-01/rubric", {**data, "action": "term:传达贯彻", "term_target": "grp-0-0"})

@@ -41,7 +41,8 @@ def rubric(slug: str):
         return _render(question, result.spec, base, True, pasted=form.pasted.data)
     if message:
         flash(message, category)
-    return redirect(url_for("tutor.rubric", slug=slug, _anchor=result.anchor or None))
+    return redirect(url_for("tutor.rubric", slug=slug, suggest=1 if result.suggest else None,
+                            _anchor=result.anchor or None))
 
 
 def _hold_publish(question, form, result, base, failing):

@@ -291,6 +291,7 @@ class ActionResult:
     publish: bool = False
     discard: bool = False
     render: bool = False  # show the page (试评 with pasted text) instead of redirecting
+    suggest: bool = False  # list the term suggestions again (a tutor adds several in a row)
 
 
 def apply_action(question: Question, form: RubricForm, action: str) -> ActionResult:
@@ -351,7 +352,7 @@ def _add_term(spec_dict: dict[str, Any], term: str, target: str) -> ActionResult
         where = "新词组"
     entry.terms = "\n".join(groups)
     points[i] = authoring.spec_from_entry(entry, lib)
-    return ActionResult(spec_dict, f"已把“{term}”加入要点{i + 1}（{where}）。", f"point-{i + 1}")
+    return ActionResult(spec_dict, f"已把“{term}”加入要点{i + 1}（{where}）。", f"point-{i + 1}", suggest=True)
 
 
 # -- rubric editor: what the page shows ----------------------------------------------------

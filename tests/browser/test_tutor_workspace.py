@@ -181,6 +181,9 @@ def test_a_new_tutor_writes_a_training_notice_publishes_reviews_and_rescores(dev
     term = chips[0]
     page.locator("#suggestion-list .chip").first.click()
     expect(page.locator(".flashes")).to_contain_text(f"已把“{term}”加入要点2")
+    # the list is there again for the next term, without asking for it again
+    expect(page.locator("#suggestion-list .chip").first).to_be_visible()
+    assert term not in page.locator("#suggestion-list .chip").all_inner_texts()
     screenshot(page, "tutor-walk-2-suggestions")
 
     # -- format elements: what each looks for; the 培训通知 variants, tried live (item 7)
