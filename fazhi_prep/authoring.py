@@ -210,13 +210,20 @@ def genre_rules(genre_key: str) -> bank_reader.Genre | None:
 # -- rubric specs (the file format's `rubric:` mapping) ---------------------------
 
 
+def variant_base(key: str) -> str | None:
+    """The element a variant stands in for (``meeting_name`` for ``meeting_name.training``)."""
+    base, dot, _ = key.partition(".")
+    return base if dot else None
+
+
 def default_spec(question: Question) -> dict[str, Any]:
     genre = genre_rules(question.genre_key)
     return {
         "scoring": "tiered",
         "parts": dict(DEFAULT_PARTS),
         "points": [],
-        "format": list(genre.elements) if genre else [],
+        # variants (培训通知 …) are chosen per question, in place of their element
+        "format": [key for key in genre.elements if variant_base(key) is None] if genre else [],
     }
 
 
@@ -370,6 +377,38 @@ def new_point_key(question: Question, spec_dict: dict[str, Any]) -> str:
     return f"{question.slug}.p{n}"
 
 
+# The file format's field names, as the rubric editor labels them.
+FIELD_LABELS = {
+    "key": "编号",
+    "label": "名称",
+    "source": "来源",
+    "terms": "词组",
+    "need": "至少命中几组",
+    "weight": "权重",
+    "area": "纲要领域",
+    "parts": "分值",
+    "scoring": "计分方式",
+    "format": "格式要素",
+    "ref": "纲要库要点",
+}
+_FIELD = re.compile(r" ?(?<![A-Za-z])(" + "|".join(FIELD_LABELS) + r")(?![A-Za-z]) ?")
+
+
+def browser_message(message: str) -> str:
+    """A bank reader's message in the editor's words: 名称, not ``label``.
+
+    The reader speaks of file fields because `bank check` points into files;
+    a tutor in the browser sees the form's labels instead.
+    """
+    missing = re.fullmatch(r"缺少字段 (\w+)", message)
+    if missing:
+        return f"请填写{FIELD_LABELS.get(missing[1], missing[1])}（必填）"
+    if message == "terms 至少要有一个词组":
+        return "请填写词组（必填，至少一行）"
+    message = re.sub(r"^字段 (\w+) 的格式不对$", r"\1 的格式不对", message)
+    return _FIELD.sub(lambda m: FIELD_LABELS[m[1]], message)
+
+
 @dataclass
 class Resolution:
     """A rubric spec checked by the file reader's rules."""
@@ -394,7 +433,7 @@ def resolve(spec_dict: dict[str, Any], genre_key: str) -> Resolution:
     point_problems: dict[int, list[str]] = {}
 
     def take() -> list[str]:
-        messages = [p.message for p in reader.problems]
+        messages = [browser_message(p.message) for p in reader.problems]
         reader.problems.clear()
         return messages
 
@@ -422,10 +461,21 @@ def resolve(spec_dict: dict[str, Any], genre_key: str) -> Resolution:
         problems.append("评分要点至少要有一个要点")
     rules = reader.resolve_format(raw, genre_rules(genre_key), genre_key, "格式要素") or []
     problems += take()
+    problems += _variant_clashes(rules)
     ok = not problems and not point_problems and parts is not None
     partial = spec.Rubric(tuple(points), tuple(rules), scoring if scoring in bank_reader.SCORING else "tiered",  # type: ignore[arg-type]
                           parts or spec.Parts())
     return Resolution(partial if ok else None, partial, problems, point_problems)
+
+
+def _variant_clashes(rules: list[spec.FormatRule]) -> list[str]:
+    """An element and its variant check the same thing: a question picks one of them."""
+    by_key = {r.key: r for r in rules}
+    return [
+        f"格式要素“{by_key[base].label}”和它的变体“{rule.label}”只能选一个"
+        for rule in rules
+        if (base := variant_base(rule.key)) in by_key
+    ]
 
 
 def publish_rubric(question: Question, spec_dict: dict[str, Any], expected: int | None) -> Rubric | None:

@@ -64,8 +64,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     if not config["SECRET_KEY"]:
         if not (testing or development):
             raise ConfigError(
-                "SECRET_KEY is not set. Export SECRET_KEY, write one to instance/secret_key "
-                "(`make run` does), or set FAZHI_ENV=development for local use."
+                "SECRET_KEY is not set. Run `make run` once (it writes instance/secret_key), "
+                "or export SECRET_KEY=<random string>, or set FAZHI_ENV=development for local use."
             )
         config["SECRET_KEY"] = os.urandom(32).hex()
     return config

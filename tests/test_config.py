@@ -79,3 +79,32 @@ def test_tunable_settings_from_environment(monkeypatch):
     assert app.config["MAX_ANSWER_CHARS"] == 12000
     assert app.config["RUBRIC_TEST_TOLERANCE"] == 0.05
     assert app.config["DISPLAY_TIMEZONE"] == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["bank", "check"], ["users", "demo"]])
+def test_cli_without_secret_key_ends_in_one_line_saying_what_to_do(command, tmp_path):
+    """`flask --app app …` before `make run`: no traceback, one line naming the fix."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    # the checkout's own instance/secret_key (written by `make run`) must not count here
+    code = (
+        "import sys, flask\n"
+        f"flask.Flask.auto_find_instance_path = lambda self: {str(tmp_path)!r}\n"
+        "from flask.cli import main\n"
+        f"sys.argv = ['flask', '--app', 'app', *{command!r}]\n"
+        "main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG", "FAZHI_ENV", "FLASK_ENV")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Error: SECRET_KEY is not set. Run `make run` once (it writes instance/secret_key), "
+        "or export SECRET_KEY=<random string>, or set FAZHI_ENV=development for local use."
+    ]

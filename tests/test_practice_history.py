@@ -91,6 +91,29 @@ def test_area_stats_weights_points_and_skips_question_points():
     ]
 
 
+def test_area_figures_follow_a_tutors_override(logged_in, candidate, bank):
+    """The tutor's 78 stands for the areas too: not the engine's 0 % the score replaced."""
+    q = question()
+    nothing = _attempt(candidate.id, q, score=0, minutes_ago=20, points=[
+        _point("zhifa.sanxiang", "zhifa", 0.0, 2), _point("baozhang.lingdao", "baozhang", 0.0),
+    ])
+    nothing.override_score, nothing.override_comment = 78.0, "内容切题，系统误判跑题"
+    db.session.commit()
+    page = logged_in.get("/me/history").get_data(as_text=True)
+    assert "健全行政执法工作体系 78%；加强党的领导，完善法治政府建设推进机制 78%" in page
+    assert "教师改过分的作答，按改分折算各要点的覆盖率。" in page
+    # with something found, the override scales it and keeps which point was stronger
+    stats = area_stats([nothing], {"zhifa": "执法", "baozhang": "保障"})
+    assert [(s.key, round(s.coverage, 2)) for s in stats] == [("zhifa", 0.78), ("baozhang", 0.78)]
+    nothing.result = {"points": [_point("zhifa.sanxiang", "zhifa", 0.5, 1), _point("baozhang.lingdao", "baozhang", 0.25)]}
+    nothing.override_score = 75.0
+    stats = {s.key: round(s.coverage, 2) for s in area_stats([nothing], {"zhifa": "执法", "baozhang": "保障"})}
+    assert stats == {"zhifa": 1.0, "baozhang": 0.5}  # mean 0.375 scaled to 0.75, capped at 100 %
+    nothing.override_score = None
+    stats = {s.key: round(s.coverage, 2) for s in area_stats([nothing], {"zhifa": "执法", "baozhang": "保障"})}
+    assert stats == {"zhifa": 0.5, "baozhang": 0.25}
+
+
 def test_csv_export_has_my_attempts_and_neutralises_formulas(logged_in, candidate, bank):
     q = question()
     q.title = "=HYPERLINK(\"http://x\")"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from fazhi_prep.extensions import db
-from fazhi_prep.models import Attempt, Role, SampleAnswer, User
+from fazhi_prep.models import Attempt, Rescore, Role, SampleAnswer, User
 from tests.conftest import csrf_from, login, make_user
 from tests.practice_support import start, submit
 from tests.test_bank_load import load
@@ -27,6 +27,8 @@ def world(app, client, mini_root):
     submit(client, NOTICE)
     question = db.session.scalar(select(Attempt)).question
     db.session.add(SampleAnswer(question_id=question.id, title="样例", body="正文", expected={"t-01.yiti": "covered"}))
+    attempt = db.session.scalar(select(Attempt))
+    db.session.add(Rescore(attempt=attempt, rubric_id=attempt.rubric_id, score=attempt.score, result=attempt.result))
     db.session.commit()
     return {
         "slug": "t-01",
@@ -35,6 +37,8 @@ def world(app, client, mini_root):
         "sample_id": db.session.scalar(select(SampleAnswer.id)),
         "user_id": candidate.id,
         "mark_id": 1,
+        "rescore_id": db.session.scalar(select(Rescore.id)),
+        "key": "fazhi-fazhi",  # a 常见错误 of the mini bank
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 
 from sqlalchemy import func, select
 
@@ -161,7 +162,10 @@ def test_publish_refuses_an_invalid_rubric_but_keeps_the_draft(app, client, mini
     bad = [{"key": "my-01.x", "label": "", "weight": 1, "source": "", "terms": ""}]
     response = post_rubric(client, points=bad, action="publish", parts=(50, 40, 20))
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "不能发布" in page and "parts 之和应为 100" in page and "缺少字段 label" in page
+    assert "不能发布" in page and "分值之和应为 100" in page
+    # the editor's names for the fields, not the file format's (label, source, terms)
+    assert "要点1：请填写名称（必填）；要点1：请填写来源（必填）；要点1：请填写词组（必填，至少一行）" in page
+    assert not any(word in page for word in ("缺少字段", "label；", "terms 至少", "parts 之和"))
     q = question("my-01")
     assert q.rubric is None and q.rubric_draft["spec"]["points"][0]["key"] == "my-01.x"
 
@@ -322,3 +326,26 @@ def test_changing_the_genre_warns_about_the_rubric_format(app, client, mini_root
     assert "格式要素不属于现在的文种" in page
     rubric_page = client.get("/tutor/questions/t-01/rubric").get_data(as_text=True)
     assert "文种 报告 没有格式要素 addressee" in rubric_page
+
+
+def test_library_picker_groups_points_by_area_with_the_question_s_areas_first(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    create_question(client, areas=["baozhang"])
+    post_rubric(client, points=POINTS[:1])
+    page = client.get("/tutor/questions/my-01/rubric").get_data(as_text=True)
+    picker = page[page.index('<select id="library_point"'):]
+    picker = picker[: picker.index("</select>")]
+    groups = re.findall(r'<optgroup label="([^"]+)"', picker)
+    assert groups[0].endswith("（本题领域）") and ("保障" in groups[0] or "领导" in groups[0]), groups
+    assert not any(g.endswith("（本题领域）") for g in groups[1:])
+    # label — source, and a point already in the rubric cannot be added again
+    assert re.search(r'value="zhifa.sanxiang"[^>]*disabled[^>]*>全面落实行政执法三项制度 — 《纲要》', picker), picker
+    assert "只看本题领域" in page and 'id="library-filter"' in page
+
+
+def test_one_link_called_题目_on_tutor_pages(app, client, mini_root):
+    tutor_client(app, client, mini_root)
+    for path in ("/tutor/", "/tutor/questions/t-01/edit", "/tutor/questions/t-01/rubric", "/tutor/questions/t-01/answers"):
+        page = client.get(path).get_data(as_text=True)
+        assert len(re.findall(r">题目</a>", page)) == 1, path  # the site's question list
+        assert ">题目设置</a>" in page, path

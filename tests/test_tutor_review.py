@@ -142,3 +142,32 @@ def test_candidate_sees_rescores_beside_the_original(app, client, attempts, mini
     page = client.get(f"/attempts/{first.id}").get_data(as_text=True)
     assert "重新评分" in page and "按评分要点 v2" in page and "按 v1 评的分" in page
     assert 'id="review"' not in page and "复核：改分" not in page
+
+
+def test_the_rescore_card_speaks_of_what_the_page_shows_and_opens_in_full(app, client, attempts, mini_root):
+    """With an override of 78 the card does not claim the page shows the system's score (issue 14)."""
+    first = attempts[0]
+    edit(mini_root / QUESTION, "weight: 2", "weight: 6")
+    load(app, mini_root)
+    post_form(client, "/tutor/attempts/rescore", {"attempt": [str(first.id)]}, page="/tutor/attempts")
+    page = f"/tutor/attempts/{first.id}"
+    review = client.get(page).get_data(as_text=True)
+    assert f"上面的得分是提交时按 v1 评的分（{first.score:g} 分）" in review
+    post_form(client, f"{page}/override", {"score": "78", "comment": "结构完整。"}, page=page)
+    review = client.get(page).get_data(as_text=True)
+    assert "上面显示的是教师改分（78 分），这是考生看到的分数。" in review
+    assert f"系统在提交时按 v1 评的分是 {first.score:g} 分" in review and "上面的得分是提交时" not in review
+    rescore = db.session.scalar(select(Rescore).where(Rescore.attempt_id == first.id))
+    full_url = f"/tutor/attempts/{first.id}/rescores/{rescore.id}"
+    assert f'href="{full_url}"' in review
+    full = client.get(full_url).get_data(as_text=True)
+    # the rescored result in full: its score card, points and version; the override named, not shown as its score
+    assert "重新评分的完整结果" in full and f"{rescore.score:g}" in full
+    assert "<dt>评分要点</dt><dd>v2</dd>" in full and 'id="points-title"' in full
+    assert "教师改分：" not in full and "教师改分 78 分" in full
+    assert client.get(f"/tutor/attempts/{first.id}/rescores/{rescore.id + 99}").status_code == 404
+    # candidates see the card, without a link to a tutor page
+    switch_user(client, "kao1")
+    own = client.get(f"/attempts/{first.id}").get_data(as_text=True)
+    assert "上面显示的是教师改分（78 分）。" in own and full_url not in own
+    assert client.get(full_url).status_code == 403

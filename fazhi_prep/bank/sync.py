@@ -37,6 +37,7 @@ from .paper_sync import load_papers
 from .reader import (
     Bank,
     BankError,
+    ErrorList,
     ModelAnswerFile,
     QuestionFile,
     SampleFile,
@@ -48,6 +49,11 @@ from .yamlines import dump_yaml
 # The sync base of a question created in the browser: no file has existed yet,
 # so a file with the same id appearing later is a change on the file side too.
 ABSENT = hashlib.sha256(b"fazhi_prep:absent").hexdigest()
+
+# The 常见错误 file syncs like a question, as one unit: this is its id for
+# `--force` and in reports, and the Setting row holding its merge base.
+ERRORS_ID = "common_errors"
+ERRORS_BASE = "common_errors_synced_hash"
 
 
 @dataclass
@@ -254,7 +260,7 @@ def load_bank(session: Session, bank: Bank, *, force: frozenset[str] | set[str] 
     shared_before = _shared_data(session)
     _load_library(session, bank, report)
     _load_formats(session, bank, report)
-    _load_errors(session, bank, report)
+    _load_errors(session, bank, report, force)
     session.flush()
     if _shared_data(session) != shared_before:
         report.counts["shared updated"] += 1
@@ -350,7 +356,51 @@ def _load_formats(session: Session, bank: Bank, report: LoadReport) -> None:
         report.counts["genres"] += 1
 
 
-def _load_errors(session: Session, bank: Bank, report: LoadReport) -> None:
+def errors_file_data(errors: ErrorList) -> dict[str, Any]:
+    """The 常见错误 as a file says them, in the form ``_errors_data`` gives the database's."""
+    out = []
+    for e in errors.errors:
+        entry: dict[str, Any] = {
+            "key": e.key,
+            "wrong": list(e.wrong),
+            "right": e.right,
+            "explain": e.explain,
+            "unless": list(e.unless),
+        }
+        if e.members:
+            entry["members"] = [" | ".join(alts) for alts in e.members]
+            entry["window"] = e.window
+        out.append(entry)
+    return {"deduction": errors.deduction, "errors": out}
+
+
+def errors_hash(data: dict[str, Any]) -> str:
+    return state_hash({**data, "deduction": float(data.get("deduction", 1))})
+
+
+def _errors_base(session: Session) -> m.Setting:
+    return session.get(m.Setting, ERRORS_BASE) or m.Setting(key=ERRORS_BASE, value=None)
+
+
+def errors_sync_status(session: Session) -> str:
+    """"synced", or "browser" when the 常见错误 were edited in the browser since the last sync."""
+    base = _errors_base(session).value
+    return "synced" if base is None or errors_hash(_errors_data(session)) == base else "browser"
+
+
+def _load_errors(session: Session, bank: Bank, report: LoadReport, force=frozenset()) -> None:
+    file_hash = errors_hash(errors_file_data(bank.common_errors))
+    base = _errors_base(session)
+    if ERRORS_ID not in force and session.scalar(select(m.CommonError.key).limit(1)) is not None:
+        side = decide(base.value, file_hash, errors_hash(_errors_data(session)))
+        if side == "conflict":
+            report.conflicts.append(ERRORS_ID)
+            return
+        if side == "db":
+            report.kept_browser.append(ERRORS_ID)
+            return
+    base.value = file_hash
+    session.add(base)
     rows = {e.key: e for e in session.scalars(select(m.CommonError))}
     for pos, err in enumerate(bank.common_errors.errors):
         row = rows.pop(err.key, None) or m.CommonError(key=err.key)
@@ -611,8 +661,10 @@ def export_bank(
     ``sync=False`` (a copy): every file is written. ``sync=True`` (``root`` is
     the bank the app loads from): only questions changed in the browser since
     the last sync are written, never a file edited on disk meanwhile (unless
-    forced), never one that would fail ``bank check``; the 纲要 library, genres
-    and 常见错误 are file-only content and are written only when missing.
+    forced), never one that would fail ``bank check``; the 纲要 library and
+    genres are file-only content and are written only when missing; the
+    常见错误 are written when edited in the browser, by the same rule as a
+    question (``ERRORS_ID``).
     """
     if not sync:
         report = ExportReport()
@@ -659,13 +711,14 @@ def _export_sync(session: Session, root: Path, force: frozenset[str] | set[str])
     bank_dir = root / "question_bank"
     on_disk: dict[str, QuestionFile] = {}
     papers_on_disk: dict = {}
+    disk_errors: ErrorList | None = None
     if (bank_dir / "gangyao.yaml").exists():
         try:
             read = read_bank(bank_dir, root / "model_answers")
-            on_disk, papers_on_disk = read.files, read.papers
         except BankError as exc:
             report.blocked = [str(p) for p in exc.problems]
             return report
+        on_disk, papers_on_disk, disk_errors = read.files, read.papers, read.common_errors
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp)
         _export_all(session, staging, ExportReport())
@@ -683,7 +736,33 @@ def _export_sync(session: Session, root: Path, force: frozenset[str] | set[str])
             target = bank_dir / name
             if not target.exists():
                 report.written.append(_write(target, (staging / "question_bank" / name).read_text("utf-8")))
+            elif name == "common_errors.yaml" and disk_errors is not None:
+                _export_errors(session, target, disk_errors, force, report)
     return report
+
+
+def _export_errors(session: Session, target: Path, disk: ErrorList, force, report: ExportReport) -> None:
+    """Write the 常见错误 edited in the browser, by the same three-way rule as a question."""
+    data = _errors_data(session)
+    db_hash = errors_hash(data)
+    base = _errors_base(session)
+    side = "db" if ERRORS_ID in force else decide(base.value, errors_hash(errors_file_data(disk)), db_hash)
+    if side == "conflict":
+        report.conflicts.append(ERRORS_ID)
+        return
+    if side == "file":
+        report.file_edits.append(ERRORS_ID)
+        return
+    if side == "db":
+        # the file's opening comments document its format: keep them above the data
+        header = []
+        for line in target.read_text("utf-8").splitlines(keepends=True):
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            header.append(line)
+        report.written.append(_write(target, "".join(header) + dump_yaml(data)))
+    base.value = db_hash
+    session.add(base)
 
 
 def _staged_problems(staging: Path) -> dict[str, list[str]]:

@@ -74,12 +74,14 @@ class AreaStat:
 def area_stats(attempts: list[Attempt], labels: dict[str, str]) -> list[AreaStat]:
     """Coverage per 纲要 area across ``attempts``, weakest first (computed from their results).
 
-    Each point result counts with its weight; question-specific points (no
-    area) are not a 纲要 area and are left out.
+    Each point result counts with its weight (its coverage as a tutor's
+    override has it, see ``denormalized.override_coverages``); question-specific
+    points (no area) are not a 纲要 area and are left out.
     """
     totals: dict[str, list[float]] = {}
     for attempt in attempts:
-        for key, (weighted, weight, points) in area_totals(attempt.result).items():
+        override = getattr(attempt, "override_score", None)
+        for key, (weighted, weight, points) in area_totals(attempt.result, override).items():
             acc = totals.setdefault(key, [0.0, 0.0, 0, 0])
             acc[0] += weighted
             acc[1] += weight

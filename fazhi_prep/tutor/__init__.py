@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("tutor", __name__, url_prefix="/tutor")
 
-from . import content_routes, review_routes, routes, rubric_routes  # noqa: E402,F401
+from . import content_routes, errors_routes, review_routes, routes, rubric_routes  # noqa: E402,F401

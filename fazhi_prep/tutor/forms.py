@@ -20,7 +20,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..authoring import QUESTION_ID
@@ -115,7 +123,7 @@ class RubricForm(FlaskForm):
     base_version = HiddenField()
     scoring = SelectField(
         "计分方式",
-        choices=choices([("tiered", "分档：覆盖 ≥80% 满分，40–80% 半分"), ("proportional", "按覆盖比例给分")]),
+        choices=choices([("tiered", "分档（采分点）"), ("proportional", "按覆盖比例")]),
     )
     content = NumberField("内容", validators=[InputRequired("请填写"), NumberRange(0, 100)])
     format_part = NumberField("格式", validators=[InputRequired("请填写"), NumberRange(0, 100)])
@@ -162,6 +170,46 @@ def sample_form(points: list[tuple[str, str]], data: dict | None = None) -> Flas
     form = SampleForm(data=data or {})
     form.point_fields = [(key, label, form[f"mark_{i}"]) for i, (key, label) in enumerate(points)]
     return form
+
+
+class CommonErrorForm(FlaskForm):
+    """One 常见错误: its wrong forms, the correct one, why, and when it is legitimate."""
+
+    key = StringField(
+        "编号",
+        validators=[DataRequired("请填写编号（必填）"), Length(max=64),
+                    Regexp(r"^[a-z0-9][a-z0-9._-]*$", message="编号只能用小写字母、数字、. - _")],
+        description="如 fazhi-zhengfu；保存后不能修改。",
+    )
+    wrong = TextAreaField("错误写法（必填，每行一个）", validators=[DataRequired("请至少填写一个错误写法（必填）"),
+                                                       Length(max=5000)])
+    right = StringField("正确写法（必填）", validators=[DataRequired("请填写正确写法（必填）"), Length(max=500)])
+    explain = TextAreaField("说明（必填，考生会看到）", validators=[DataRequired("请填写说明（必填）"), Length(max=2000)])
+    unless = TextAreaField("例外（每行一个）", validators=[Optional(), Length(max=2000)],
+                           description="答案或题干中出现这些词时，错误写法是合理的（如引用旧纲要时写“2015—2020”）。")
+    members = TextAreaField("必须列全的各项（每行一项，同义说法用 | 分隔）", validators=[Optional(), Length(max=2000)],
+                            description="用于“缺一不可”的列举：答案列出了其中两项以上却没有列全时，算作这条错误。")
+    window = IntegerField("列举中两项最多相隔几个字", validators=[Optional(), NumberRange(0, 200, "应在 0 到 200 之间")],
+                          default=12)
+    sample = TextAreaField("试一试：粘贴一段答案（不保存）", validators=[Optional(), Length(max=20_000)])
+    save = SubmitField("保存")
+    try_it = SubmitField("试一试（不保存）")
+
+    def validate_members(self, field) -> None:
+        from .common_errors import members_from
+
+        if field.data and field.data.strip() and len(members_from(field.data)) < 2:
+            raise ValidationError("至少列出两项，才能判断列举是否完整")
+
+
+class DeductionForm(FlaskForm):
+    deduction = NumberField("每条错误扣分", validators=[InputRequired("请填写扣分"), NumberRange(0, 20, "应在 0 到 20 之间")])
+    save = SubmitField("保存扣分")
+
+
+class TryErrorsForm(FlaskForm):
+    text = TextAreaField("粘贴一段答案", validators=[DataRequired("请粘贴一段答案"), Length(max=20_000)])
+    submit = SubmitField("试一试")
 
 
 class AttemptFilterForm(FlaskForm):

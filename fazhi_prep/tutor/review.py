@@ -178,6 +178,31 @@ def clear_override(attempt: Attempt) -> None:
     attempt.override_at = None
 
 
+class RescoredAttempt:
+    """An attempt seen through one of its rescores, for the full result page.
+
+    Everything is the attempt's (text, candidate, times) except what the
+    rescore changed: its result, score and rubric version. The override is
+    left out: it belongs to the original result, and the page would otherwise
+    show it as this result's score.
+    """
+
+    override_score = None
+    override_comment = None
+
+    def __init__(self, attempt: Attempt, rescore: Rescore):
+        self._attempt = attempt
+        self.rescore = rescore
+        self.result = rescore.result
+        self.rubric = rescore.rubric
+        self.rubric_id = rescore.rubric_id
+        self.score = rescore.score
+        self.final_score = rescore.score
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._attempt, name)
+
+
 @dataclass
 class RescoreReport:
     done: list[int]

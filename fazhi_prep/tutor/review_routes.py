@@ -89,6 +89,21 @@ def _render_attempt(attempt: Attempt, form: OverrideForm, status: int = 200):
     return html, status
 
 
+@bp.route("/attempts/<int:attempt_id>/rescores/<int:rescore_id>")
+@tutor_required
+def rescored(attempt_id: int, rescore_id: int):
+    """A rescore in full: the result page as the later rubric version scores the same text."""
+    from ..practice import results
+    from ..practice import routes as practice_routes
+
+    attempt = _attempt_or_404(attempt_id)
+    rescore = next((r for r in attempt.rescores if r.id == rescore_id), None) or abort(404)
+    g.rescore = rescore
+    view = results.attempt_view(review.RescoredAttempt(attempt, rescore), request.args.get("model"))
+    html, _ = practice_routes.render_result_page(view)
+    return html
+
+
 @bp.route("/attempts/<int:attempt_id>/override", methods=["POST"])
 @tutor_required
 def override(attempt_id: int):

@@ -32,6 +32,13 @@ def index():
     return render_template("tutor/index.html", rows=service.overview(), sync_labels=service.SYNC_LABELS)
 
 
+@bp.route("/sync")
+@tutor_required
+def sync_help():
+    """文件同步: how browser edits and the bank files meet (the commands live here, not on every page)."""
+    return render_template("tutor/sync_help.html")
+
+
 @bp.route("/questions/new", methods=["GET", "POST"])
 @tutor_required
 def new_question():
@@ -40,7 +47,7 @@ def new_question():
     if form.validate_on_submit() and not form.preview.data:
         try:
             if authoring.question_file_exists(form.slug.data, current_app.config["BANK_DIR"]):
-                raise authoring.AuthoringError(f"题库文件中已有 {form.slug.data}：请先运行 bank load，或换一个编号")
+                raise authoring.AuthoringError(f"题库文件中已有 {form.slug.data}，但尚未导入：请换一个编号（导入方法见“文件同步说明”）")
             question = authoring.create_question(service.question_data(form))
             db.session.commit()
         except authoring.AuthoringError as exc:

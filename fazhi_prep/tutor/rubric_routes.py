@@ -8,6 +8,7 @@ from .. import authoring
 from ..auth.roles import tutor_required
 from ..extensions import db
 from . import bp, service
+from .forms import RevisionForm
 from .routes import STALE, question_or_404
 
 
@@ -22,8 +23,13 @@ def rubric(slug: str):
     form = service.rubric_form(question, spec_dict, base, formdata=True)
     if not form.validate_on_submit():
         return _render(question, spec_dict, base, is_draft, form=form, status=422)
-    result = service.apply_action(question, form, request.form.get("action", "save"))
+    action = request.form.get("action", "save")
+    result = service.apply_action(question, form, action)
     base = service.int_or_none(form.base_version.data)
+    if result.publish and action != service.PUBLISH_ANYWAY:
+        failing = service.failing_tests(question, result.spec)
+        if failing is not None:
+            return _hold_publish(question, form, result, base, failing)
     try:
         message, category = service.commit_rubric(question, result, base, service.revision_of(form))
         db.session.commit()
@@ -35,10 +41,23 @@ def rubric(slug: str):
         return _render(question, result.spec, base, True, pasted=form.pasted.data)
     if message:
         flash(message, category)
-    return redirect(url_for("tutor.rubric", slug=slug, _anchor=result.anchor or None))
+    return redirect(url_for("tutor.rubric", slug=slug, suggest=1 if result.suggest else None,
+                            _anchor=result.anchor or None))
 
 
-def _render(question, spec_dict, base, is_draft, *, form=None, stale=False, pasted="", suggest=False, status=200):
+def _hold_publish(question, form, result, base, failing):
+    """The test set disagrees beyond the tolerance: keep the edits as the draft and ask first."""
+    try:
+        service.commit_rubric(question, service.ActionResult(result.spec), base, service.revision_of(form))
+        db.session.commit()
+    except authoring.StaleRevision:
+        question = question_or_404(question.slug)
+        return _render(question, result.spec, base, True, stale=True, pasted=form.pasted.data, status=409)
+    return _render(question, result.spec, base, True, pasted=form.pasted.data, failing=failing)
+
+
+def _render(question, spec_dict, base, is_draft, *, form=None, stale=False, pasted="", suggest=False,
+            failing=None, status=200):
     if form is None:
         form = service.rubric_form(question, spec_dict, base, pasted or "")
     view = service.rubric_view(question, spec_dict, base, is_draft, pasted or "")
@@ -52,6 +71,9 @@ def _render(question, spec_dict, base, is_draft, *, form=None, stale=False, past
         current=question.rubric,
         suggestions=service.suggestions(question, spec_dict) if suggest else None,
         areas=dict(service.area_choices()),
+        failing=failing,
+        library_groups=service.library_groups(question, spec_dict),
+        publish_form=RevisionForm(formdata=None, data={"revision": question.revision}),
     ), status
 
 

@@ -156,7 +156,61 @@ def rubric_form(question: Question, spec_dict: dict[str, Any], base_version: int
     )
     form.term_target.choices = choices(term_targets(spec_dict, lib))
     form.format_info = {key: (label, expect) for key, label, _, _, expect in authoring.format_entries(spec_dict, genre)}
+    form.format_details = format_details(genre)
     return form
+
+
+WHERE_LABELS = {
+    "title": "第一行（标题）",
+    "head": "开头三行",
+    "tail": "最后四行",
+    "body": "任何一行",
+}
+
+
+@dataclass
+class FormatDetail:
+    """What a format element looks for, in words a tutor can check against a notice."""
+
+    where: str
+    patterns: list[str]
+    match_all: bool
+    replaces: str = ""  # the label of the element this variant stands in for
+
+
+def format_details(genre) -> dict[str, FormatDetail]:
+    if genre is None:
+        return {}
+    out = {}
+    for key, rule in genre.elements.items():
+        base = authoring.variant_base(key)
+        replaces = genre.elements[base].label if base in genre.elements else ""
+        out[key] = FormatDetail(WHERE_LABELS.get(rule.where, rule.where), list(rule.patterns), rule.match_all, replaces)
+    return out
+
+
+@dataclass
+class LibraryGroup:
+    """One 纲要 area's points in the editor's picker."""
+
+    key: str
+    label: str
+    of_question: bool  # one of the question's own areas: listed first
+    points: list[tuple[str, str, str, bool]]  # (key, label, source, already in the rubric)
+
+
+def library_groups(question: Question, spec_dict: dict[str, Any]) -> list[LibraryGroup]:
+    """The library picker: points grouped by area, the question's areas first."""
+    lib = authoring.library()
+    used = {str(p.get("ref") or p.get("key")) for p in spec_dict.get("points") or []}
+    mine = list(question.areas or [])
+    groups = []
+    for area in authoring.library_areas():
+        points = [(p.key, p.label, p.source, p.key in used) for p in lib.values() if p.area == area.key]
+        if points:
+            groups.append(LibraryGroup(area.key, area.label, area.key in mine, points))
+    # stable: the question's areas in the order the tutor chose them, then the rest as in the 纲要
+    return sorted(groups, key=lambda g: (0, mine.index(g.key)) if g.of_question else (1, 0))
 
 
 def term_targets(spec_dict: dict[str, Any], lib) -> list[tuple[str, str]]:
@@ -225,6 +279,10 @@ def spec_from_form(form: RubricForm) -> dict[str, Any]:
 # -- rubric editor: actions --------------------------------------------------------------
 
 
+# The button under the failing test set's warning: publish although samples disagree.
+PUBLISH_ANYWAY = "publish_anyway"
+
+
 @dataclass
 class ActionResult:
     spec: dict[str, Any]
@@ -233,6 +291,7 @@ class ActionResult:
     publish: bool = False
     discard: bool = False
     render: bool = False  # show the page (试评 with pasted text) instead of redirecting
+    suggest: bool = False  # list the term suggestions again (a tutor adds several in a row)
 
 
 def apply_action(question: Question, form: RubricForm, action: str) -> ActionResult:
@@ -265,7 +324,7 @@ def apply_action(question: Question, form: RubricForm, action: str) -> ActionRes
         return ActionResult(spec_dict, f"已从纲要库添加要点 {key}。", f"point-{len(points)}")
     if kind == "term":
         return _add_term(spec_dict, arg, form.term_target.data or "")
-    if kind == "publish":
+    if kind in ("publish", PUBLISH_ANYWAY):
         return ActionResult(spec_dict, publish=True)
     if kind == "discard":
         return ActionResult(spec_dict, discard=True)
@@ -293,7 +352,7 @@ def _add_term(spec_dict: dict[str, Any], term: str, target: str) -> ActionResult
         where = "新词组"
     entry.terms = "\n".join(groups)
     points[i] = authoring.spec_from_entry(entry, lib)
-    return ActionResult(spec_dict, f"已把“{term}”加入要点{i + 1}（{where}）。", f"point-{i + 1}")
+    return ActionResult(spec_dict, f"已把“{term}”加入要点{i + 1}（{where}）。", f"point-{i + 1}", suggest=True)
 
 
 # -- rubric editor: what the page shows ----------------------------------------------------
@@ -347,6 +406,19 @@ def rubric_view(question: Question, spec_dict: dict[str, Any], base_version: int
         tolerance=tolerance(),
         problems=authoring.all_problems(resolution),
     )
+
+
+def failing_tests(question: Question, spec_dict: dict[str, Any]) -> RubricTestReport | None:
+    """The test set's report when it disagrees with ``spec_dict`` beyond the tolerance, else None."""
+    samples = authoring.samples_of(question)
+    if not samples:
+        return None
+    resolution = authoring.resolve(spec_dict, question.genre_key)
+    if resolution.rubric is None:
+        return None  # publishing refuses it anyway, with the problems listed
+    scoring = authoring.scoring_question(question, resolution.rubric)
+    report = run_test_set(scoring, [Sample(s.title, s.body, dict(s.expected)) for s in samples])
+    return None if report.passes(tolerance()) else report
 
 
 def suggestions(question: Question, spec_dict: dict[str, Any]):
@@ -411,6 +483,12 @@ def commit_rubric(question: Question, result: ActionResult, base_version: int | 
             return f"{exc}（修改已保存为草稿）", "error"
         if version is None:
             return "评分要点与当前发布的版本相同，没有创建新版本。", "info"
+        if not question.published:
+            return (
+                f"已发布评分要点 v{version.version}。这道题还是草稿，考生还看不到它："
+                "点下方的“发布题目”后考生才能练习。",
+                "success",
+            )
         return (
             f"已发布评分要点 v{version.version}。之前的作答保留评分时所用的版本；"
             "可在“作答复核”中选择作答用新版本重新评分。",

@@ -64,11 +64,15 @@ function rubricEditor(form) {
     }
   }, 700);
 
-  form.addEventListener("input", () => {
+  // the library filter and picker choose what to add; they change nothing yet
+  const choosing = (event) => ["library-filter", "library_point", "library-mine"].includes(event.target.id);
+  form.addEventListener("input", (event) => {
+    if (choosing(event)) return;
     dirty = true;
     runTrial();
   });
-  form.addEventListener("change", () => {
+  form.addEventListener("change", (event) => {
+    if (choosing(event)) return;
     dirty = true;
     runTrial();
   });
@@ -106,6 +110,55 @@ function rubricEditor(form) {
     button.focus();
     dirty = true;
     runTrial();
+  });
+
+  // The 纲要 library picker: typing filters its options (the list works without this).
+  const filter = document.getElementById("library-filter");
+  const picker = document.getElementById("library_point");
+  const count = document.getElementById("library-count");
+  const mine = document.getElementById("library-mine");
+  const narrow = () => {
+    const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const onlyMine = Boolean(mine?.checked);
+    let shown = 0;
+    for (const group of picker.querySelectorAll("optgroup")) {
+      if (onlyMine && group.dataset.mine !== "yes") {
+        group.hidden = true;
+        for (const option of group.querySelectorAll("option")) option.hidden = true;
+        continue;
+      }
+      let any = false;
+      for (const option of group.querySelectorAll("option")) {
+        const text = option.dataset.search.toLowerCase();
+        const match = words.every((w) => text.includes(w));
+        option.hidden = !match;
+        if (match) { any = true; shown += 1; }
+      }
+      group.hidden = !any;
+    }
+    if (count) {
+      const where = onlyMine ? "本题领域中" : "";
+      count.textContent = words.length || onlyMine ? `${where}找到 ${shown} 个要点` + (onlyMine && words.length && !shown ? "：取消勾选“只看本题领域”可搜索全部领域" : "") : "";
+    }
+  };
+  if (filter && picker) {
+    // the area filter needs this script: without it every area stays listed
+    if (mine) mine.closest("label").hidden = false;
+    filter.addEventListener("input", narrow);
+    mine?.addEventListener("change", narrow);
+    narrow();
+  }
+  // the chosen point's label and whole source (an option is cut at the list's width)
+  const preview = document.getElementById("library-preview");
+  picker?.addEventListener("change", () => {
+    const option = picker.selectedOptions[0];
+    if (!preview || !option) return;
+    preview.hidden = false;
+    preview.textContent = `${option.title}`;
+  });
+  // filtering is not an edit of the rubric: no 试评, no unsaved-changes warning
+  filter?.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") event.preventDefault();
   });
 
   // Term suggestions: fetched only once the tutor scrolls to them or asks.

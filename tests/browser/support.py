@@ -41,13 +41,24 @@ def missing_browser() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the playwright Python package is not installed (pip install -e '.[test]')"
+    try:
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        return "the axe-playwright-python package is not installed (pip install -e '.[test]')"
     return None
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: any, or one from BROWSER_TEST_PORTS ("5600-5699") on a shared machine."""
+    low, _, high = os.environ.get("BROWSER_TEST_PORTS", "0-0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in BROWSER_TEST_PORTS={os.environ['BROWSER_TEST_PORTS']}")
 
 
 @dataclass
@@ -193,6 +204,23 @@ class Session:
 
     def close(self) -> None:
         self.context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one readable line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+def check_axe(page) -> None:
+    """Fail with every axe-core violation of the page (WCAG rules axe runs by default)."""
+    violations = axe_violations(page)
+    assert not violations, f"{page.url}: " + "; ".join(violations)
 
 
 def screenshot(page, name: str) -> Path:
