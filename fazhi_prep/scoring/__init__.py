@@ -11,7 +11,6 @@
 """
 
 from .counting import char_count
-
 from .coverage import compile_rubric, coverage_of
 from .engine import score
 from .explain import render_report
