@@ -1,9 +1,10 @@
 """Load and fault test: simulated candidates against a real gunicorn, then a check in the database.
 
     python bench/load.py [--candidates 50] [--duration 60] [--interval 3] [--kill]
-                         [--workers 2] [--port PORT] [--json FILE]
+                         [--workers 2] [--ramp S] [--port PORT] [--database-url URL] [--json FILE]
 
-Each candidate logs in and works in cycles: start a prompt, autosave growing
+Candidates arrive over the first --ramp seconds (a quarter of the run, at
+most 10). Each logs in and works in cycles: start a prompt, autosave growing
 text every --interval seconds (± 20 %), submit after 5–10 saves, start the
 next prompt. At --duration the candidates stop where they are (an open draft
 stays open). With --kill a gunicorn worker is sent SIGKILL at 30 % of the
@@ -70,7 +71,8 @@ SENTENCES = (
     "健全社会矛盾纠纷行政预防调处化解体系，推进行政复议体制改革。",
     "全面建设数字法治政府，坚持运用互联网、大数据等技术手段促进依法行政。",
 )
-TRANSIENT = (ConnectionError, http.client.RemoteDisconnected, socket.timeout, OSError)
+# A refused, reset or cut-off connection (a killed worker): the browser would retry.
+TRANSIENT = (OSError, http.client.HTTPException)
 
 
 # -- the server ---------------------------------------------------------------
@@ -253,12 +255,14 @@ class Candidate:
         self.stop_at = stop_at
         self.cookies: dict[str, str] = {}
         self.cycles: list[Cycle] = []
+        self.retried = False  # the last request was sent again after a dropped connection
 
     # HTTP ------------------------------------------------------------------
     def request(self, endpoint: str, method: str, path: str, *, body: bytes | None = None,
                 headers: dict[str, str] | None = None, ok=(200,)) -> tuple[int, dict, str]:
         headers = dict(headers or {})
         deadline = time.monotonic() + RETRY_FOR
+        self.retried = False
         while True:
             if self.cookies:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -273,6 +277,7 @@ class Candidate:
                 if time.monotonic() > deadline:
                     raise RequestFailed(f"{endpoint}: no answer for {RETRY_FOR:.0f} s ({exc!r})") from exc
                 self.rec.retry()
+                self.retried = True
                 time.sleep(0.2)
                 continue
             elapsed = time.perf_counter() - started
@@ -308,6 +313,8 @@ class Candidate:
                 self.cycle(self.slugs[(len(self.cycles) + self.rng.randrange(len(self.slugs))) % len(self.slugs)])
         except RequestFailed as exc:
             self.rec.error(f"{self.name}: {exc}")
+        except Exception as exc:  # a bug here must show as an error, not as a quiet thread
+            self.rec.error(f"{self.name}: {exc!r}")
 
     def login(self) -> None:
         token = self.get_token("login_page", "/login")
@@ -326,7 +333,15 @@ class Candidate:
             text += "".join(self.rng.choice(SENTENCES) for _ in range(self.rng.randint(1, 3)))
             self.autosave(cycle, slug, text, token)
         text += "\n综上，必须坚持在法治轨道上推进政府治理体系和治理能力现代化。"
-        _, headers, _ = self.post_form("submit", f"/questions/{slug}/submit", {"csrf_token": token, "text": text})
+        status, headers, _ = self.post_form(
+            "submit", f"/questions/{slug}/submit", {"csrf_token": token, "text": text}, ok=(302, 422)
+        )
+        if status == 422:
+            if not self.retried:
+                raise RequestFailed("submit: refused (HTTP 422)")
+            # The first try landed before its answer was cut off; the retry found the draft gone.
+            cycle.submitted = text
+            return
         location = urlsplit(headers.get("Location", "")).path
         match = re.fullmatch(r"/attempts/(\d+)", location)
         if not match:
@@ -373,10 +388,17 @@ def lost_writes(url: str, candidates: list[Candidate]) -> tuple[int, int, int, l
                 where = f"{cand.name} cycle {number} ({cycle.slug})"
                 if cycle.submitted is not None:
                     submits += 1
-                    stored = conn.execute(
-                        text("SELECT answer FROM attempts WHERE id = :id AND user_id = :user"),
-                        {"id": cycle.attempt_id, "user": users[cand.name]},
-                    ).scalar()
+                    if cycle.attempt_id is None:  # acknowledged only through the retry's refusal
+                        stored = conn.execute(
+                            text("SELECT answer FROM attempts WHERE user_id = :user AND question_id = :question"
+                                 " AND answer = :answer"),
+                            {"user": users[cand.name], "question": questions[cycle.slug], "answer": cycle.submitted},
+                        ).scalar()
+                    else:
+                        stored = conn.execute(
+                            text("SELECT answer FROM attempts WHERE id = :id AND user_id = :user"),
+                            {"id": cycle.attempt_id, "user": users[cand.name]},
+                        ).scalar()
                     if stored != cycle.submitted:
                         lost.append(f"{where}: submit (attempt {cycle.attempt_id}) missing or different")
                         lost.extend(f"{where}: save {i + 1}" for i in range(len(cycle.saves)))
@@ -438,12 +460,13 @@ def run(args: argparse.Namespace) -> dict:
         ]
         threads = []
         for cand in crowd:
-            # Arrivals spread over the first interval, as a class trickles in.
+            # Arrivals spread over the ramp, as a class trickles in.
             thread = threading.Thread(target=cand.run, daemon=True)
             threads.append(thread)
+        ramp = args.ramp if args.ramp is not None else min(10.0, args.duration / 4)
         for thread in threads:
             thread.start()
-            time.sleep(min(args.interval, args.duration / 4) / max(1, len(threads)))
+            time.sleep(ramp / max(1, len(threads)))
         if args.kill:
             sleep_until(started + args.duration * 0.3)
             server.kill_worker()
@@ -471,6 +494,7 @@ def run(args: argparse.Namespace) -> dict:
     requests = sum(e["count"] for e in endpoints.values())
     return {
         "database": url.split(":", 1)[0],
+        "ramp_s": ramp,
         "candidates": args.candidates,
         "duration_s": args.duration,
         "interval_s": args.interval,
@@ -531,6 +555,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between autosaves (the app's AUTOSAVE_MS)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--kill", action="store_true", help="SIGKILL a worker at 30 %%, the master at 60 %%")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="seconds over which candidates arrive (default: a quarter of the run, at most 10)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--database-url", default=None, help="default: DATABASE_URL, else a new SQLite file")
     parser.add_argument("--seed", default="fazhi")
