@@ -5,7 +5,7 @@
 
 Candidates arrive over the first --ramp seconds (a quarter of the run, at
 most 10). Each logs in and works in cycles: start a prompt, autosave growing
-text every --interval seconds (± 20 %), submit after 5–10 saves, start the
+text every --interval seconds (± 20 %), submit after --saves (5-10) saves, start the
 next prompt. At --duration the candidates stop where they are (an open draft
 stays open). With --kill a gunicorn worker is sent SIGKILL at 30 % of the
 run, and the master (with its whole process group, as a supervisor such as
@@ -57,7 +57,6 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 META_CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 RETRY_FOR = 20.0  # seconds a candidate keeps retrying a refused connection
 REQUEST_TIMEOUT = 30.0
-SAVES_PER_CYCLE = (5, 10)
 # Sentences a candidate "types", a few at a time; real 申论 vocabulary keeps scoring realistic.
 SENTENCES = (
     "坚持依法行政，推进法治政府建设。",
@@ -245,7 +244,7 @@ class Candidate:
     """One browser: a cookie jar, the CSRF token, sequential requests."""
 
     def __init__(self, name: str, port: int, slugs: list[str], recorder: Recorder, rng: random.Random,
-                 interval: float, stop_at: float):
+                 interval: float, stop_at: float, saves: tuple[int, int]):
         self.name = name
         self.port = port
         self.slugs = slugs
@@ -253,6 +252,7 @@ class Candidate:
         self.rng = rng
         self.interval = interval
         self.stop_at = stop_at
+        self.saves = saves
         self.cookies: dict[str, str] = {}
         self.cycles: list[Cycle] = []
         self.retried = False  # the last request was sent again after a dropped connection
@@ -327,7 +327,7 @@ class Candidate:
         self.post_form("start", f"/questions/{slug}/start", {"csrf_token": token, "mode": "practice"})
         token = self.get_token("workspace", f"/questions/{slug}/practice")
         text = f"{self.name}第{len(self.cycles)}次作答：\n"
-        for _ in range(self.rng.randint(*SAVES_PER_CYCLE)):
+        for _ in range(self.rng.randint(*self.saves)):
             if not self.pause(self.interval * self.rng.uniform(0.8, 1.2)):
                 return  # time is up: this draft stays open
             text += "".join(self.rng.choice(SENTENCES) for _ in range(self.rng.randint(1, 3)))
@@ -455,7 +455,8 @@ def run(args: argparse.Namespace) -> dict:
         started = time.monotonic()
         stop_at = started + args.duration
         crowd = [
-            Candidate(name, port, slugs, recorder, random.Random(f"{args.seed}-{name}"), args.interval, stop_at)
+            Candidate(name, port, slugs, recorder, random.Random(f"{args.seed}-{name}"), args.interval, stop_at,
+                      args.saves)
             for name in candidate_names(args.candidates)
         ]
         threads = []
@@ -498,6 +499,7 @@ def run(args: argparse.Namespace) -> dict:
         "candidates": args.candidates,
         "duration_s": args.duration,
         "interval_s": args.interval,
+        "saves_per_submit": list(args.saves),
         "workers": args.workers,
         "kill": args.kill,
         "elapsed_s": round(elapsed, 1),
@@ -505,6 +507,7 @@ def run(args: argparse.Namespace) -> dict:
         "requests_per_s": round(requests / elapsed, 1),
         "endpoints": endpoints,
         "acknowledged_saves": saves,
+        "candidates_with_saves": sum(any(c.saves for c in cand.cycles) for cand in crowd),
         "acknowledged_submits": submits,
         "retries": recorder.retries,
         "errors": len(recorder.errors),
@@ -548,11 +551,21 @@ def print_report(summary: dict) -> None:
         print(f"  {line}")
 
 
+def _span(value: str) -> tuple[int, int]:
+    low, _, high = value.partition("-")
+    span = (int(low), int(high or low))
+    if not 1 <= span[0] <= span[1]:
+        raise argparse.ArgumentTypeError("MIN-MAX with 1 ≤ MIN ≤ MAX")
+    return span
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between autosaves (the app's AUTOSAVE_MS)")
+    parser.add_argument("--saves", type=_span, default=(5, 10), metavar="MIN-MAX",
+                        help="autosaves before each submit (default 5-10)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--kill", action="store_true", help="SIGKILL a worker at 30 %%, the master at 60 %%")
     parser.add_argument("--ramp", type=float, default=None,

@@ -219,7 +219,9 @@ def test_sqlite_backup_restores_into_postgres(populated, database_url, tmp_path)
         result = run_cli(other_app(server_url), "restore", str(from_laptop))
         assert result.exit_code == 0, result.output
         assert rows_of(server_url) == laptop_rows == rows_of(database_url)
-        assert "attempts" in inspect(create_engine(server_url)).get_table_names()
+        engine = create_engine(server_url)
+        assert engine.dialect.name == "postgresql" and "attempts" in inspect(engine).get_table_names()
+        engine.dispose()
 
 
 def test_backup_of_a_database_never_migrated_says_so(tmp_path):

@@ -19,7 +19,7 @@ def test_short_load_with_kills_loses_nothing(database_url, tmp_path):
         run = subprocess.run(
             [
                 sys.executable, str(ROOT / "bench" / "load.py"),
-                "--candidates", "10", "--duration", "10", "--interval", "1", "--kill",
+                "--candidates", "10", "--duration", "10", "--interval", "1", "--saves", "3-5", "--kill",
                 "--port", str(free_port()), "--database-url", url, "--json", str(report),
             ],
             cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -31,8 +31,9 @@ def test_short_load_with_kills_loses_nothing(database_url, tmp_path):
     assert [e.split()[:2] for e in summary["server_events"]] == [
         ["SIGKILL", "worker"], ["SIGKILL", "master"], ["restarted", "in"],
     ]
-    # Enough traffic for the check to mean something: every candidate saved and most submitted.
-    assert summary["acknowledged_saves"] >= 60
+    # Enough traffic for the check to mean something (floors low enough for a busy CI machine).
+    assert summary["candidates_with_saves"] == 10
+    assert summary["acknowledged_saves"] >= 20
     assert summary["acknowledged_submits"] >= 5
     assert summary["endpoints"]["autosave"]["count"] >= summary["acknowledged_saves"]
     assert "lost writes: 0" in run.stdout and "errors: 0" in run.stdout
