@@ -110,7 +110,8 @@ def write_backup(path: Path) -> Report:
             raise BackupError("数据库还没有建表（没有 alembic_version），没有可备份的内容。")
         report = Report(revision)
         _snapshot(conn)
-        with gzip.open(tmp, "wt", encoding="utf-8", newline="\n") as out:
+        # Owner-only: a backup holds password hashes and every candidate's answers.
+        with open(tmp, "wb", opener=_private) as raw, gzip.open(raw, "wt", encoding="utf-8", newline="\n") as out:
             header = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -135,6 +136,10 @@ def write_backup(path: Path) -> Report:
         conn.rollback()
     os.replace(tmp, path)
     return report
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
 
 
 def _line(out, value: Any) -> None:

@@ -120,6 +120,7 @@ def test_backup_file_is_gzip_json_lines_with_a_versioned_header(populated, tmp_p
     assert users["rows"] == 3 and users["columns"][:2] == ["id", "username"]
     assert end == {"end": True, "rows": sum(t["rows"] for t in table_lines)}
     assert not list(tmp_path.glob(".*partial"))
+    assert backup.stat().st_mode & 0o077 == 0  # password hashes and answers: owner only
 
 
 def test_restore_refuses_a_non_empty_database_unless_forced(populated, database_url, tmp_path):
