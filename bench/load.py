@@ -101,7 +101,7 @@ class Server:
             cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
         log.close()
-        wait_ready(self.port, timeout=30)
+        wait_ready(self.port, timeout=60)
 
     def workers_pids(self) -> list[int]:
         path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
@@ -143,14 +143,15 @@ class Server:
 def wait_ready(port: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection(HOST, port, timeout=2)
         try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
-                conn.close()
                 return
         except TRANSIENT:
             pass
+        finally:
+            conn.close()
         time.sleep(0.1)
     raise RuntimeError(f"server on port {port} not ready after {timeout} s")
 
@@ -224,12 +225,17 @@ class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies: dict[str, list[float]] = defaultdict(list)
+        # Autosaves sent once every candidate has arrived: the steady state a class writes in.
+        self.steady_from = float("inf")
+        self.steady_autosaves: list[float] = []
         self.errors: list[str] = []
         self.retries = 0
 
-    def timing(self, endpoint: str, seconds: float) -> None:
+    def timing(self, endpoint: str, seconds: float, sent_at: float) -> None:
         with self.lock:
             self.latencies[endpoint].append(seconds)
+            if endpoint == "autosave" and sent_at >= self.steady_from:
+                self.steady_autosaves.append(seconds)
 
     def error(self, message: str) -> None:
         with self.lock:
@@ -266,6 +272,7 @@ class Candidate:
         while True:
             if self.cookies:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            sent_at = time.monotonic()
             started = time.perf_counter()
             conn = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
             try:
@@ -289,7 +296,7 @@ class Candidate:
                     self.cookies[key] = morsel.value
             if response.status not in ok:
                 raise RequestFailed(f"{endpoint}: HTTP {response.status} {text[:120]!r}")
-            self.rec.timing(endpoint, elapsed)
+            self.rec.timing(endpoint, elapsed, sent_at)
             return response.status, dict(response.headers.items()), text
 
     def get_token(self, endpoint: str, path: str) -> str:
@@ -372,12 +379,12 @@ class Candidate:
 # -- checking the database afterwards -------------------------------------------
 
 
-def lost_writes(url: str, candidates: list[Candidate]) -> tuple[int, int, int, list[str]]:
-    """(acknowledged saves, acknowledged submits, lost, details), read straight from the database."""
+def lost_writes(url: str, candidates: list[Candidate]) -> tuple[int, int, int, int, list[str]]:
+    """(acknowledged saves, submits, open drafts checked, lost, details), read straight from the database."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
-    saves = submits = 0
+    saves = submits = open_drafts = 0
     lost: list[str] = []
     with engine.connect() as conn:
         users = dict(conn.execute(text("SELECT username, id FROM users WHERE username LIKE 'load-%'")).all())
@@ -408,6 +415,7 @@ def lost_writes(url: str, candidates: list[Candidate]) -> tuple[int, int, int, l
                         for i, saved in enumerate(cycle.saves) if not stored.startswith(saved)
                     )
                 elif cycle.saves:
+                    open_drafts += 1
                     stored = conn.execute(
                         text("SELECT text FROM drafts WHERE user_id = :user AND question_id = :question"),
                         {"user": users[cand.name], "question": questions[cycle.slug]},
@@ -418,7 +426,7 @@ def lost_writes(url: str, candidates: list[Candidate]) -> tuple[int, int, int, l
                     if not ok:
                         lost.append(f"{where}: open draft does not hold the last acknowledged save")
     engine.dispose()
-    return saves, submits, len(lost), lost
+    return saves, submits, open_drafts, len(lost), lost
 
 
 # -- the run --------------------------------------------------------------------
@@ -465,6 +473,7 @@ def run(args: argparse.Namespace) -> dict:
             thread = threading.Thread(target=cand.run, daemon=True)
             threads.append(thread)
         ramp = args.ramp if args.ramp is not None else min(10.0, args.duration / 4)
+        recorder.steady_from = started + ramp + args.interval
         for thread in threads:
             thread.start()
             time.sleep(ramp / max(1, len(threads)))
@@ -481,7 +490,7 @@ def run(args: argparse.Namespace) -> dict:
             recorder.error(f"{stuck} candidates still busy after the run's time bound")
     finally:
         server.stop()
-    saves, submits, lost, lost_detail = lost_writes(url, crowd)
+    saves, submits, open_drafts, lost, lost_detail = lost_writes(url, crowd)
     endpoints = {}
     for endpoint, values in sorted(recorder.latencies.items()):
         values.sort()
@@ -493,6 +502,13 @@ def run(args: argparse.Namespace) -> dict:
             "max_ms": round(values[-1] * 1000, 1),
         }
     requests = sum(e["count"] for e in endpoints.values())
+    steady = sorted(recorder.steady_autosaves)
+    steady_autosave = {
+        "count": len(steady),
+        "p50_ms": round(percentile(steady, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(steady, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(steady, 0.99) * 1000, 1),
+    }
     return {
         "database": url.split(":", 1)[0],
         "ramp_s": ramp,
@@ -506,9 +522,11 @@ def run(args: argparse.Namespace) -> dict:
         "requests": requests,
         "requests_per_s": round(requests / elapsed, 1),
         "endpoints": endpoints,
+        "steady_autosave": steady_autosave,
         "acknowledged_saves": saves,
         "candidates_with_saves": sum(any(c.saves for c in cand.cycles) for cand in crowd),
         "acknowledged_submits": submits,
+        "open_drafts_checked": open_drafts,
         "retries": recorder.retries,
         "errors": len(recorder.errors),
         "error_detail": recorder.errors[:20],
@@ -539,8 +557,14 @@ def print_report(summary: dict) -> None:
     print(f"{'endpoint':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for name, e in summary["endpoints"].items():
         print(f"{name:<12}{e['count']:>7}{e['p50_ms']:>9}{e['p95_ms']:>9}{e['p99_ms']:>9}{e['max_ms']:>9}")
+    steady = summary["steady_autosave"]
     print(
-        f"acknowledged: {summary['acknowledged_saves']} saves, {summary['acknowledged_submits']} submits; "
+        f"autosave once all had arrived (after {summary['ramp_s']:.0f} s + one interval): {steady['count']} saves, "
+        f"p50 {steady['p50_ms']} ms, p95 {steady['p95_ms']} ms, p99 {steady['p99_ms']} ms"
+    )
+    print(
+        f"acknowledged: {summary['acknowledged_saves']} saves, {summary['acknowledged_submits']} submits "
+        f"({summary['open_drafts_checked']} drafts left open, checked against their last save); "
         f"retried connections: {summary['retries']}"
     )
     print(f"errors: {summary['errors']}")

@@ -66,18 +66,18 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {PORTS}")
 
 
-def wait_ready(port: int, path: str = "/healthz", timeout: float = 30) -> None:
+def wait_ready(port: int, path: str = "/healthz", timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", path)
-            status = conn.getresponse().status
-            conn.close()
-            if status == 200:
+            if conn.getresponse().status == 200:
                 return
-        except OSError:
+        except (OSError, http.client.HTTPException):
             pass
+        finally:
+            conn.close()
         time.sleep(0.1)
     raise RuntimeError(f"server on port {port} did not answer {path} within {timeout} s")
 
@@ -91,7 +91,10 @@ def gunicorn(port: int, env: dict[str, str], log: Path, workers: int = 1) -> Ite
             cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out, start_new_session=True,
         )
     try:
-        wait_ready(port)
+        try:
+            wait_ready(port)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; gunicorn said:\n{log.read_text(errors='replace')[-2000:]}") from exc
         yield proc
     finally:
         proc.terminate()
@@ -196,7 +199,9 @@ class Browser:
     def csrf(self, port: int, path: str) -> str:
         status, _, html = self.get(port, path)
         assert status == 200, (status, path)
-        return dict(form_fields_any(html))["csrf_token"]
+        match = _CSRF.search(html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
 
     def login(self, port: int, username: str, password: str) -> None:
         token = self.csrf(port, "/login")
@@ -204,9 +209,4 @@ class Browser:
         assert status == 302, f"login as {username} on port {port}: HTTP {status}"
 
 
-def form_fields_any(html: str) -> list[tuple[str, str]]:
-    """Every hidden csrf_token on the page (the first form's is enough for a token)."""
-    return [(m.group(1), m.group(2)) for m in _HIDDEN.finditer(html)]
-
-
-_HIDDEN = re.compile(r'name="(csrf_token)" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

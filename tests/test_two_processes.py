@@ -59,10 +59,10 @@ def two_servers(database_url, mini_root, tmp_path):
         env = {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "FAZHI_ENV": "production"}
         if redis_reachable():
             env["REDIS_URL"] = REDIS_URL
-        with gunicorn(free_port(), env, tmp_path / "a.log") as a:
-            port_a = int(a.args[a.args.index("--bind") + 1].rsplit(":", 1)[1])
-            with gunicorn(free_port(), env, tmp_path / "b.log") as b:
-                port_b = int(b.args[b.args.index("--bind") + 1].rsplit(":", 1)[1])
+        port_a = free_port()
+        with gunicorn(port_a, env, tmp_path / "a.log"):
+            port_b = free_port()  # port_a is taken by now
+            with gunicorn(port_b, env, tmp_path / "b.log"):
                 yield url, port_a, port_b
 
 
@@ -114,7 +114,7 @@ def test_rubric_published_on_one_server_is_used_by_the_other_at_once(two_servers
     jiaoshi.login(b, "jiaoshi1", PASSWORD)
     status, _, page = jiaoshi.get(a, "/tutor/questions/t-01/rubric")
     assert status == 200 and "当前发布的版本" in page
-    fields = [(k, v) for k, v in form_fields(page, "rubric-form")]
+    fields = form_fields(page, "rubric-form")
     weight = next(i for i, (k, _) in enumerate(fields) if k == "points-0-weight")
     fields[weight] = ("points-0-weight", str(float(fields[weight][1]) + 1))
     status, _, _ = jiaoshi.post_form(a, "/tutor/questions/t-01/rubric", fields + [("action", "publish")])
