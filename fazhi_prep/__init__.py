@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     # WAL lets readers and the autosave writer work at once; SQLite leaves FKs off by default.
+    # The busy timeout is the driver's `timeout` (SQLITE_BUSY_TIMEOUT), set per engine.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -64,7 +65,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         # application crash; only a power cut may lose the last commits. It spares an fsync per
         # commit, which is most of an autosave's time.
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
 

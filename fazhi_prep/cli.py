@@ -252,7 +252,47 @@ def _question_to_score(question_id: str):
     return bank.questions[question_id], bank.files[question_id].title
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write the whole database to FILE (gzip'd JSON Lines, format in docs/backup-format.md)."""
+    from .backup import BackupError, write_backup
+
+    try:
+        report = write_backup(file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"已备份 {len(report.rows)} 张表、{report.total} 行到 {file}"
+        f"（数据库结构版本 {report.revision}）。"
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="数据库不是空的也恢复：先删除现有的全部数据")
+def restore_command(file: Path, force: bool) -> None:
+    """Restore FILE into this database (which must be empty unless --force)."""
+    from .backup import BackupError, read_header, restore_backup, schema_revision
+
+    try:
+        header = read_header(file)
+        with db.engine.connect() as conn:
+            fresh = schema_revision(conn) is None
+        if fresh:
+            upgrade_schema()  # a new, empty database: create the tables first
+        report = restore_backup(file, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"已从 {file} 恢复 {len(report.rows)} 张表、{report.total} 行"
+        f"（备份于 {header['created_at']}，数据库结构版本 {report.revision}）。"
+    )
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(score_command)

@@ -34,6 +34,13 @@ def _instance_secret(instance_path: str) -> str | None:
         return None
 
 
+def _apply_sqlite_busy_timeout(config: dict) -> None:
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"timeout": config["SQLITE_BUSY_TIMEOUT"], **options.get("connect_args", {})}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Settings for one app instance: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -59,8 +66,11 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RUBRIC_TEST_TOLERANCE": float(os.environ.get("RUBRIC_TEST_TOLERANCE", 0.1)),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How long a SQLite write waits for another writer's lock before the request gets a 503.
+        "SQLITE_BUSY_TIMEOUT": float(os.environ.get("SQLITE_BUSY_TIMEOUT", 5)),
     }
     config.update(overrides)
+    _apply_sqlite_busy_timeout(config)
     if not config["SECRET_KEY"]:
         if not (testing or development):
             raise ConfigError(

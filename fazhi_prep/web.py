@@ -6,9 +6,11 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 
+from .busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
 from .extensions import db
 from .models import ROLE_LABELS, Role
 from .text import render_markdown
@@ -100,6 +102,16 @@ def register_web(app: Flask) -> None:
         if "CSRF" in str(message):
             message = "页面已过期或表单校验失败，请刷新页面后重试（已输入的内容不会丢失）。"
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        # Only lock contention is retryable; any other database error is a real 500.
+        if not is_lock_timeout(error):
+            raise error
+        db.session.rollback()
+        if request.is_json or request.accept_mimetypes.best == "application/json":
+            return jsonify(error="busy", message=BUSY_MESSAGE), 503, retry_headers()
+        return render_template("errors/error.html", code=503, message=BUSY_MESSAGE), 503, retry_headers()
 
     @app.errorhandler(500)
     def server_error(error):

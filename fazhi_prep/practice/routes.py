@@ -23,9 +23,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import catalog
+from ..busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
 from ..extensions import db, login_manager
 from ..pagination import paginate
 from . import (
@@ -103,6 +104,27 @@ def csrf_failed(error):
             form = AnswerForm(data={"text": request.form.get("text", "")})
             return _render_workspace(question, draft, form, error=STALE, status=400)
     return render_template("errors/error.html", code=400, message=STALE), 400
+
+
+@bp.errorhandler(OperationalError)
+def database_busy(error):
+    """The database could not take the write in time: 503 to retry, and the text handed back."""
+    if not is_lock_timeout(error):
+        raise error
+    db.session.rollback()
+    if _wants_json():
+        # The autosave script keeps the text in the browser and retries after Retry-After.
+        return jsonify(error="busy", message=BUSY_MESSAGE), 503, retry_headers()
+    slug = (request.view_args or {}).get("slug")
+    if slug and request.endpoint in ("practice.submit", "practice.save"):
+        question = catalog.question_or_404(slug)
+        draft = drafts.get_draft(current_user.id, question)
+        if draft is not None:
+            # Without scripts the page is all that holds the text: show it again, unsaved.
+            form = AnswerForm(data={"text": request.form.get("text", "")})
+            response, status = _render_workspace(question, draft, form, error=BUSY_MESSAGE, status=503)
+            return response, status, retry_headers()
+    return render_template("errors/error.html", code=503, message=BUSY_MESSAGE), 503, retry_headers()
 
 
 @bp.app_template_filter("localtime")

@@ -120,12 +120,14 @@ export class Autosave {
     }, delay);
   }
 
-  retryLater() {
+  retryLater(afterMs = 0) {
     clearTimeout(this.timer);
+    // A busy server says when to come back (Retry-After); otherwise back off.
+    const delay = Math.max(afterMs, this.retryDelay);
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.dirty && !this.blocked) this.save();
-    }, this.retryDelay);
+    }, delay);
     this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX);
   }
 
@@ -227,6 +229,10 @@ export class Autosave {
       return this.failed(fresh);
     }
     if (response.status === 401 || response.type === "opaqueredirect") return this.failed("login");
+    if (response.status === 503 && data.error === "busy") {
+      const seconds = Number(response.headers.get("Retry-After")) || 0;
+      return this.failed("busy", "", false, Math.min(seconds * 1000, RETRY_MAX));
+    }
     if (response.status === 409) return this.failed("no_draft", data.message, true);
     if (response.status === 413) return this.failed("too_long", data.message, true);
     if (response.status === 400 && data.error === "csrf") return this.failed("csrf");
@@ -250,11 +256,11 @@ export class Autosave {
     }
   }
 
-  failed(kind, message = "", block = false) {
+  failed(kind, message = "", block = false, retryMs = 0) {
     this.remember();
     this.blocked = block ? kind : null;
     this.onStatus({ kind, message });
-    if (!block) this.retryLater();
+    if (!block) this.retryLater(retryMs);
     return { ok: false, error: kind };
   }
 }

@@ -15,6 +15,7 @@ export const STATUS = {
   login: "登录已过期 · 已存本机",
   csrf: "页面已过期 · 已存本机",
   server: "服务器出错 · 已存本机",
+  busy: "服务器繁忙 · 已存本机",
   no_draft: "未保存到服务器 · 已存本机",
   too_long: "内容过长 · 已存本机",
 };
@@ -24,6 +25,7 @@ export const ALERTS = {
   login: "登录已过期。内容已保存在本机浏览器中，重新登录后回到本页会自动恢复并保存。",
   csrf: "页面已过期。内容已保存在本机浏览器中，请刷新页面，刷新后会自动恢复。",
   server: "服务器暂时出错，稍后会自动重试。内容已保存在本机浏览器中。",
+  busy: "服务器繁忙，几秒后会自动重试。内容已保存在本机浏览器中。",
 };
 
 export function timeFormatter(timeZone) {

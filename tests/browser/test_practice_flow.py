@@ -309,6 +309,37 @@ def test_closing_the_page_saves_what_was_typed_since_the_last_autosave(device, l
     assert server_draft(other, slug)["text"] == "关掉页面之前写的一句。"
 
 
+def test_busy_server_keeps_the_text_and_saves_after_retry_after(device, live):
+    """SQLite could not take the write in time (503 busy): the text stays, the retry lands."""
+    laptop, username, slug = new_candidate_practising(device, live, "busy")
+    page = laptop.page
+    refusals = []
+
+    def busy_once(route):
+        if route.request.method == "POST" and not refusals:
+            refusals.append(route.request.post_data_json["text"])
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": "1", "Content-Type": "application/json"},
+                body=json.dumps({"error": "busy", "message": "服务器繁忙"}),
+            )
+        else:
+            route.continue_()
+
+    page.route(f"**/questions/{slug}/draft", busy_once)
+    page.locator("#answer").press_sequentially("服务器繁忙时写的一句。")
+    page.wait_for_function("() => document.getElementById('save-status').dataset.kind === 'busy'")
+    assert page.inner_text("#save-status") == "服务器繁忙 · 已存本机"
+    assert "服务器繁忙，几秒后会自动重试" in page.inner_text("#save-alert")
+    kept = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('fazhi:draft:'))"
+                         ".map(k => JSON.parse(localStorage.getItem(k)).text)")
+    assert kept == ["服务器繁忙时写的一句。"]
+    wait_saved(page)  # retried after Retry-After, without a keystroke
+    assert refusals == ["服务器繁忙时写的一句。"]
+    assert server_draft(laptop, slug)["text"] == "服务器繁忙时写的一句。"
+    assert page.input_value("#answer") == "服务器繁忙时写的一句。"
+
+
 def test_draft_survives_a_server_crash_between_autosave_and_submit(device, live):
     laptop, username, slug = new_candidate_practising(device, live, "crash")
     page = laptop.page
