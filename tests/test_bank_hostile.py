@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from fazhi_prep.bank.yamlines import YamlSyntaxError, load_yaml
-
 from tests.test_bank_check import LIBRARY, QUESTION, edit, run_check
 
 ALIAS_BOMB = """\
