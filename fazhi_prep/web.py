@@ -76,7 +76,9 @@ def register_web(app: Flask) -> None:
     def inject_forms():
         from .auth.forms import EmptyForm
 
-        return {"logout_form": EmptyForm()}
+        # formdata=None: rendering the header must never read the request body
+        # (an error page for a hostile body would fail too).
+        return {"logout_form": EmptyForm(formdata=None)}
 
     @app.after_request
     def security_headers(response):
@@ -100,6 +102,14 @@ def register_web(app: Flask) -> None:
         if "CSRF" in str(message):
             message = "页面已过期或表单校验失败，请刷新页面后重试（已输入的内容不会丢失）。"
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        message = getattr(error, "description", None) or "请求过于频繁，请稍后再试。"
+        if not isinstance(message, str) or not message.strip() or "per" in message:
+            message = "请求过于频繁，请稍后再试。"
+        response = render_template("errors/error.html", code=429, message=message), 429
+        return response
 
     @app.errorhandler(500)
     def server_error(error):
