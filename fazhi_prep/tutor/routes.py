@@ -111,7 +111,7 @@ def publish(slug: str):
             flash(str(exc), "error")
     target = request.form.get("next", "")
     # only back to a page of this site (the overview or the editor)
-    return redirect(target if target.startswith("/tutor/") else url_for("tutor.edit_question", slug=slug))
+    return redirect(target if target.startswith("/tutor/") and target.isprintable() else url_for("tutor.edit_question", slug=slug))
 
 
 @bp.route("/preview", methods=["POST"])

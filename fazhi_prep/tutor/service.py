@@ -99,9 +99,11 @@ def question_data(form: QuestionForm, slug: str | None = None) -> authoring.Ques
 
 def revision_of(form) -> int | None:
     try:
-        return int(form.revision.data)
+        revision = int(form.revision.data)
     except (TypeError, ValueError):
         return None
+    # A revision the column cannot hold was never issued (and would not fit in the query).
+    return revision if 0 <= revision < 2**31 else None
 
 
 def limit_hint(prompt: str, limit: str | None) -> str:
