@@ -92,7 +92,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
-        "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "10 per hour"),
+        "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token must not expire while a candidate writes
         "MAX_ANSWER_CHARS": int(os.environ.get("MAX_ANSWER_CHARS", 20_000)),
         "AUTOSAVE_MS": int(os.environ.get("AUTOSAVE_MS", 3000)),

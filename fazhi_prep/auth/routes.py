@@ -50,6 +50,11 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _created(response) -> bool:
+    # New accounts count, not typos: a class registering behind one address gets through.
+    return response.status_code == 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=_failed, error_message=TOO_MANY_LOGINS, scope="login-address")
@@ -72,7 +77,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"],
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"], deduct_when=_created,
                error_message=TOO_MANY_REGISTRATIONS, scope="register")
 def register():
     """Create a candidate account and log it in."""
