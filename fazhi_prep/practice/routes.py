@@ -100,8 +100,10 @@ def csrf_failed(error):
         question = catalog.question_or_404(slug)
         draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
-            form = AnswerForm(data={"text": request.form.get("text", "")})
-            return _render_workspace(question, draft, form, error=STALE, status=400)
+            form = AnswerForm(data={"text": request.form.get("text", ""), "revision": request.form.get("revision")})
+            # nothing was saved: the page keeps the revision it was written from
+            return _render_workspace(question, draft, form, error=STALE, status=400,
+                                     revision=form.base_revision())
     return render_template("errors/error.html", code=400, message=STALE), 400
 
 
@@ -161,11 +163,11 @@ def workspace(slug: str):
 
 
 def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200,
-                      conflict: bool = False):
+                      conflict: bool = False, revision: int | None = None):
     now = drafts.now_utc()
     # Saving again from this page builds on what the server holds now (after a
-    # conflict: the candidate has seen both texts).
-    form.revision.data = str(draft.revision)
+    # conflict: the candidate has seen both texts), unless told otherwise.
+    form.revision.data = str(revision if revision is not None else draft.revision)
     return (
         render_template(
             "practice/workspace.html",
