@@ -11,7 +11,8 @@ One place, before any view or form sees a request:
 - forms are filled from form posts only, never from a JSON body, so a JSON
   value of the wrong type (a number, a list) cannot reach a validator.
 - ``<int:…>`` URL parts and ``?page=`` stay within what the databases store
-  (a 32-bit integer column): a larger id is a page that does not exist (404).
+  (a 32-bit integer column): a larger id is a page that does not exist (404),
+  as is a URL part holding NUL or a lone surrogate.
 """
 
 from __future__ import annotations
@@ -108,8 +109,17 @@ def _check_page_arg() -> None:
         abort(404)
 
 
+def _check_view_args() -> None:
+    # A NUL or lone surrogate in a URL part names nothing (and PostgreSQL
+    # refuses NUL even in a lookup): the page does not exist.
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            abort(404)
+
+
 def clean_request() -> None:
     """Runs before every other before_request function (CSRF included)."""
+    _check_view_args()
     args = _clean_multidict(request.args)
     if args is not None:
         request.args = args

@@ -292,6 +292,13 @@ def test_ids_beyond_the_column_are_404(app, client, path):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/questions/%00", "/questions/a%00b/draft", "/tutor/questions/%ED%A0%80/edit"])
+def test_nul_or_surrogate_in_the_path_is_404(app, client, path):
+    make_user("jiaoshi1", Role.TUTOR)
+    login(client, "jiaoshi1")
+    assert client.get(path).status_code == 404
+
+
 @pytest.mark.parametrize("page", ["99999999999999999999", "-1", "0", "abc"])
 def test_hostile_page_numbers_are_404(client, page):
     make_user("jiaoshi1", Role.TUTOR)
