@@ -33,6 +33,11 @@ BAD_JSON = "请求格式不正确。"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+def is_small_int(text: str | None) -> bool:
+    """ASCII digits that fit a database integer column ("²" is a digit to str.isdigit, not to int)."""
+    return bool(text) and len(text) <= 10 and text.isascii() and text.isdigit() and int(text) <= MAX_DB_INT
+
+
 def clean_input_text(text: str) -> str:
     """``text`` without NUL bytes and lone surrogates (the shared rule for every input)."""
     return _UNSTORABLE.sub("", text)
@@ -105,7 +110,7 @@ def _check_page_arg() -> None:
     page = request.args.get("page")
     if page is None:
         return
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    if not is_small_int(page) or not 1 <= int(page) <= MAX_PAGE:
         abort(404)
 
 

@@ -44,6 +44,14 @@ HOSTILE_INTS = ("0", "2147483648", "9223372036854775808", "99999999999999999999"
 HOSTILE_STRINGS = ("no-such-thing", "%00", "%ED%A0%80", "x" * 300)
 HOSTILE_QUERY = {"page": "99999999999999999999", "next": "/\r\nSet-Cookie: x=1", "model": XSS, "q": "\x00"}
 
+
+def hostile_queries(fields: set[str]) -> list[tuple[str, dict]]:
+    """Query strings for GETs: every form field name too (filters are forms)."""
+    return [
+        ("query-text", {**{n: XSS + "\x00" + SURROGATE for n in fields}, **HOSTILE_QUERY}),
+        ("query-numbers", {**{n: "99999999999999999999" for n in fields}, "page": "²"}),
+    ]
+
 ATTEMPT_A = "甲考生答案暗号QZX7"
 DRAFT_A = "甲考生草稿暗号WPV3"
 ATTEMPT_B = "乙考生答案暗号KLM5"
@@ -288,13 +296,14 @@ def walk(app, world: World, identity: str) -> Report:
     csrf = sign_in(app, client, user)
     report = Report()
     bodies = request_bodies(world.fields)
+    queries = hostile_queries(world.fields)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for url, real in url_variants(world, rule):
                 if method == "GET":
                     cases = [("plain", {})]
                     if real:
-                        cases.append(("hostile-query", {"kwargs": {"query_string": HOSTILE_QUERY}}))
+                        cases += [(name, {"kwargs": {"query_string": query}}) for name, query in queries]
                 else:
                     cases = bodies if real else bodies[:1]
                 for name, spec in cases:

@@ -491,3 +491,16 @@ def test_production_without_a_key_still_refuses(monkeypatch, tmp_path):
     monkeypatch.setenv("FAZHI_ENV", "production")
     with pytest.raises(ConfigError):
         build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999", "9" * 5000])
+def test_odd_digits_in_filters_revisions_and_pages_are_not_500(logged_in, bank, app, client, value):
+    make_user("jiaoshi1", Role.TUTOR)
+    tutor = app.test_client()
+    login(tutor, "jiaoshi1")
+    assert tutor.get("/tutor/attempts", query_string={"question": value, "page": value}).status_code in (200, 404)
+    assert tutor.post("/tutor/attempts/rescore", data={"attempt": value, "csrf_token": token(tutor, "/tutor/attempts")}).status_code == 302
+    start(logged_in)
+    response = logged_in.post("/questions/t-01/draft", data={"text": "内容", "revision": value,
+                                                            "csrf_token": token(logged_in)})
+    assert response.status_code == 302

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..boundary import is_small_int
 from .results import MARK_LABELS, MARKS
 from .self_scoring import NOTE_MAX
 
@@ -42,7 +43,7 @@ class AnswerForm(FlaskForm):
 
     def base_revision(self) -> int | None:
         value = (self.revision.data or "").strip()
-        return int(value) if value.isdigit() and len(value) < 10 else None
+        return int(value) if is_small_int(value) else None
     save = SubmitField("保存草稿")
 
 
