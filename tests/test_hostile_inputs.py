@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from fazhi_prep.auth.sessions import begin_login
 from fazhi_prep.extensions import db
 from fazhi_prep.models import CalibrationMark, LoginSession, Role, SampleAnswer, User
 from tests.conftest import make_user
+from tests.paper_support import add_paper_bank
 from tests.practice_support import NOTICE, question
 from tests.test_bank_load import load
 
@@ -56,6 +58,7 @@ ATTEMPT_A = "甲考生答案暗号QZX7"
 DRAFT_A = "甲考生草稿暗号WPV3"
 ATTEMPT_B = "乙考生答案暗号KLM5"
 DRAFT_B = "乙考生草稿暗号RTY8"
+PAPER_A = "甲考生试卷暗号NBH2"  # an answer in a 模拟考试 sitting: as private as a draft
 PASSWORD = "mima-Zq7-2026"
 
 
@@ -105,9 +108,14 @@ def still_signed_in(app, client, user: User | None) -> bool:
     return bool(token) and db.session.scalar(select(LoginSession.id).where(LoginSession.token == token)) is not None
 
 
-def practise(app, client, user: User, answer_secret: str, draft_secret: str) -> None:
+def practise(app, client, user: User, answer_secret: str, draft_secret: str, paper_secret: str) -> None:
     csrf = sign_in(app, client, user)
     headers = {"X-CSRFToken": csrf}
+    started = client.post("/papers/tp-01/start", headers=headers)
+    assert started.status_code == 302, started.status_code
+    sitting = started.headers["Location"].rstrip("/").split("/")[-1]
+    assert client.post(f"/papers/sittings/{sitting}/answers/1", json={"text": paper_secret},
+                       headers=headers).status_code == 200
     assert client.post("/questions/t-01/start", headers=headers).status_code == 302
     assert client.post("/questions/t-01/submit", data={"text": NOTICE + answer_secret}, headers=headers).status_code == 302
     assert client.post("/questions/t-01/start", headers=headers).status_code == 302
@@ -116,6 +124,7 @@ def practise(app, client, user: User, answer_secret: str, draft_secret: str) -> 
 
 
 def build_world(app, mini_root) -> World:
+    add_paper_bank(mini_root)
     load(app, mini_root)
     users = {
         "candidate": make_user("walker_a", password=PASSWORD),
@@ -125,8 +134,8 @@ def build_world(app, mini_root) -> World:
     }
     bystander = make_user("bystander", password=PASSWORD)
     client = app.test_client()
-    practise(app, client, users["other"], ATTEMPT_B, DRAFT_B)
-    practise(app, client, users["candidate"], ATTEMPT_A, DRAFT_A)
+    practise(app, client, users["other"], ATTEMPT_B, DRAFT_B, "乙考生试卷内容")
+    practise(app, client, users["candidate"], ATTEMPT_A, DRAFT_A, PAPER_A)
     sample = SampleAnswer(question_id=question().id, title="样例", body=NOTICE, expected={"t-01.yiti": "covered"})
     db.session.add(sample)
     db.session.commit()
@@ -142,45 +151,57 @@ def build_world(app, mini_root) -> World:
 # -- URL arguments from converters and real rows -------------------------------------------
 
 
-def _table_for(arg: str):
-    stem = arg[: -len("_id")]
+def _table_for(arg: str, path: str):
+    """The table an ``<int:x_id>`` names: ``x…`` by name, else one named after an earlier
+    path word that has rows of a user (``/papers/sittings/<int:sitting_id>``: paper_attempts)."""
     tables = db.metadata.sorted_tables
+    stem = arg.removesuffix("_id")
     found = next((t for t in tables if t.name.startswith(stem)), None)
-    return found if found is not None else next((t for t in tables if stem in t.name), None)
+    if found is None:
+        found = next((t for t in tables if stem in t.name), None)
+    if found is None:
+        words = [w.rstrip("s") for w in path.split("<", 1)[0].split("/") if w]
+        found = next((t for w in words for t in tables if t.name.startswith(w) and "user_id" in t.c), None)
+    return found
 
 
-def real_value(world: World, endpoint: str, arg: str, converter: str) -> str:
-    if endpoint == "static":
+def real_value(world: World, rule, arg: str, converter: str) -> str:
+    if rule.endpoint == "static":
         return "css/app.css"
-    if converter == "IntegerConverter" or arg.endswith("_id"):
+    if arg.endswith("_id"):
         if arg == "user_id":
             return str(world.bystander)
         if arg == "attempt_id":
             return str(world.attempt_a)
-        table = _table_for(arg)
+        table = _table_for(arg, rule.rule)
         if table is None:
             return "1"
         query = select(table.c.id)
         if "user_id" in table.c:  # prefer candidate A's row: the one others must not see
             query = query.where(table.c.user_id == world.users["candidate"].id)
-        return str(db.session.scalar(query.limit(1)) or 1)
-    if arg == "slug":
-        return "t-01"
-    for table in db.metadata.sorted_tables:
+        return str(db.session.scalar(query.order_by(table.c.id).limit(1)) or 1)
+    words = [w.rstrip("s") for w in rule.rule.split(f"<{_converter_text(rule, arg)}{arg}>", 1)[0].split("/") if w]
+    # prefer the table the path names just before the argument (…/answers/<int:position>: paper_answers)
+    for table in sorted(db.metadata.sorted_tables, key=lambda t: not any(w in t.name for w in words[-1:])):
         if arg in table.c:
-            value = db.session.scalar(select(table.c[arg]).limit(1))
+            # a number: the largest (it exists whether counting starts at 0 or 1); a name: the first
+            column = table.c[arg]
+            order = column.desc() if converter == "int" else column
+            value = db.session.scalar(select(column).order_by(order).limit(1))
             if value is not None:
                 return str(value)
-    return "x"
+    return "1" if converter == "int" else "x"
 
 
 def url_variants(world: World, rule) -> list[tuple[str, bool]]:
     """(url, is_real): the real URL first, then one hostile value per argument."""
-    converters = {name: type(conv).__name__ for name, conv in rule._converters.items()}
-    real = {arg: real_value(world, rule.endpoint, arg, converters.get(arg, "")) for arg in rule.arguments}
+    # "int" for any integer converter (the app's own bounded one included), else "str"
+    converters = {name: "int" if isinstance(conv, IntegerConverter) else "str"
+                  for name, conv in rule._converters.items()}
+    real = {arg: real_value(world, rule, arg, converters.get(arg, "")) for arg in rule.arguments}
     variants = [(_build(rule, real), True)]
     for arg in sorted(rule.arguments):
-        hostile = HOSTILE_INTS if converters.get(arg) == "IntegerConverter" else HOSTILE_STRINGS
+        hostile = HOSTILE_INTS if converters.get(arg) == "int" else HOSTILE_STRINGS
         variants.extend((_build(rule, {**real, arg: value}), False) for value in hostile)
     return variants
 
@@ -264,10 +285,10 @@ def forbidden_texts(identity: str) -> tuple[str, ...]:
     if identity == "candidate":
         return (ATTEMPT_B, DRAFT_B)
     if identity in ("tutor", "admin"):
-        return (DRAFT_A, DRAFT_B)  # tutors review answers, never drafts
+        return (DRAFT_A, DRAFT_B, PAPER_A)  # tutors review handed-in answers, never drafts
     if identity == "other":
-        return (ATTEMPT_A, DRAFT_A)
-    return (ATTEMPT_A, DRAFT_A, ATTEMPT_B, DRAFT_B)  # anonymous
+        return (ATTEMPT_A, DRAFT_A, PAPER_A)
+    return (ATTEMPT_A, DRAFT_A, ATTEMPT_B, DRAFT_B, PAPER_A)  # anonymous
 
 
 def field_names(app, world: World) -> set[str]:
@@ -324,6 +345,9 @@ def test_hostile_inputs_on_every_route(app, mini_root, identity):
     report = walk(app, world, identity)
     routes = sum(len(rule.methods - {"HEAD", "OPTIONS"}) for rule in app.url_map.iter_rules())
     print(f"\n{identity}: {routes} route-methods, {report.requests} requests, {len(report.failures)} failures")
+    if os.environ.get("HOSTILE_URLS"):  # which real URL each rule was walked with
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            print(f"  {rule.rule} -> {url_variants(world, rule)[0][0]}")
     if os.environ.get("HOSTILE_SLOWEST"):
         for seconds, label in sorted(report.timings, reverse=True)[:15]:
             print(f"  {seconds * 1000:7.1f} ms  {label}")
