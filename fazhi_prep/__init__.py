@@ -8,8 +8,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .boundary import register_boundary
 from .config import PROJECT_ROOT, build_config
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,11 +23,14 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(build_config(app.instance_path, config))
     _ensure_sqlite_folder(app)
+    _trust_proxy(app)
+    register_boundary(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
     from . import denormalized, models  # noqa: F401  (models and flush hooks registered before use)
     from .admin import bp as admin_bp
@@ -66,6 +70,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         # commit, which is most of an autosave's time.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _trust_proxy(app: Flask) -> None:
+    # Only behind a proxy that sets them may X-Forwarded-For/-Proto be believed:
+    # otherwise anyone could pick the address the login throttle counts.
+    hops = int(app.config.get("TRUST_PROXY") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:

@@ -180,8 +180,15 @@ def bank_export(directory: str | None, force: tuple[str, ...]) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_create(username: str, role: str, password: str) -> None:
     """Create an account (or reset its password and role if it exists)."""
-    if len(password) < 8:
-        raise click.BadParameter("密码至少 8 位", param_hint="--password")
+    from .auth.forms import USERNAME_RULES
+    from .auth.passwords import password_problem
+
+    username = username.strip()
+    if not USERNAME_RULES[2].regex.match(username) or not 3 <= len(username) <= 32:
+        raise click.BadParameter("用户名应为 3–32 个字符，只能包含中文、字母、数字、_ 和 -", param_hint="USERNAME")
+    problem = password_problem(password, username)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     user = db.session.scalar(select(User).where(User.username == username))
     verb = "已更新" if user else "已创建"
     user = user or User(username=username)

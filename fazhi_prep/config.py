@@ -7,6 +7,8 @@ DATABASE_URL switches to PostgreSQL without code changes.
 from __future__ import annotations
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,33 @@ def _apply_sqlite_busy_timeout(config: dict) -> None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+def _shared_dev_secret(instance_path: str) -> str:
+    """The development key, created once in instance/ and read by every process.
+
+    A key invented per process would differ between gunicorn workers (and
+    between a `flask run` and a CLI command), so a login made in one would be
+    refused by the next: one file, created atomically, is shared by all.
+    """
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    except FileExistsError:
+        pass  # another process was first: use its key
+    key = _instance_secret(instance_path)
+    if not key:
+        raise ConfigError(f"{path} is empty: delete it or set SECRET_KEY.")
+    return key
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Settings for one app instance: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -57,8 +86,20 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MODEL_ANSWERS_DIR": str(PROJECT_ROOT / "model_answers"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Behind HTTPS, cookies must never travel over plain HTTP (see README, proxy set-up).
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_SECURE": _flag("REMEMBER_COOKIE_SECURE", _flag("SESSION_COOKIE_SECURE")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_DAYS", 14))),
+        # Number of proxies in front of the app whose X-Forwarded-* headers are believed.
+        "TRUST_PROXY": int(os.environ.get("TRUST_PROXY", 0) or 0),
+        # Login and registration throttling; REDIS_URL shares the counts between workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
+        "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token must not expire while a candidate writes
         "MAX_ANSWER_CHARS": int(os.environ.get("MAX_ANSWER_CHARS", 20_000)),
         "AUTOSAVE_MS": int(os.environ.get("AUTOSAVE_MS", 3000)),
@@ -72,10 +113,13 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     config.update(overrides)
     _apply_sqlite_busy_timeout(config)
     if not config["SECRET_KEY"]:
-        if not (testing or development):
+        if testing:
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        elif development:
+            config["SECRET_KEY"] = _shared_dev_secret(instance_path)
+        else:
             raise ConfigError(
                 "SECRET_KEY is not set. Run `make run` once (it writes instance/secret_key), "
                 "or export SECRET_KEY=<random string>, or set FAZHI_ENV=development for local use."
             )
-        config["SECRET_KEY"] = os.urandom(32).hex()
     return config

@@ -9,6 +9,7 @@ became later.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,10 +64,15 @@ class Role(enum.StrEnum):
 ROLE_LABELS = {Role.CANDIDATE: "考生", Role.TUTOR: "教师", Role.ADMIN: "管理员"}
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    # the admin list's order, read a page at a time
-    __table_args__ = (Index("ix_users_role_username", "role", "username"),)
+    # the admin list's order, read a page at a time; ids never reused (SQLite
+    # would otherwise hand a deleted account's id to the next one)
+    __table_args__ = (Index("ix_users_role_username", "role", "username"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -74,8 +80,20 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=Role.CANDIDATE.value)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
+    # The login this request runs under (set by auth.sessions); cookies carry
+    # its token, never the id (Flask-Login's alternative id).
+    login_token = None  # not a column
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
     def set_password(self, password: str) -> None:
+        """A new password also ends every login made with the old one (see auth.sessions)."""
         self.password_hash = generate_password_hash(password)
+        if self.id is not None:
+            from .auth.sessions import end_all_logins
+
+            end_all_logins(self)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -88,6 +106,21 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(Role(self.role), self.role)
+
+
+class LoginSession(db.Model):
+    """One login (one browser): its token is what the session and 记住我 cookies carry.
+
+    Logging out deletes it; a new password, 退出所有设备 or deleting the
+    account deletes all of the account's, so no copied cookie outlives them.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class LibraryArea(db.Model):
@@ -400,6 +433,9 @@ class Draft(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
+    # Counts saves: a save made from an older revision was written without the
+    # text another device saved since, and is refused rather than overwrite it.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     exam_mode: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     saved_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

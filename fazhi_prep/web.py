@@ -78,7 +78,9 @@ def register_web(app: Flask) -> None:
     def inject_forms():
         from .auth.forms import EmptyForm
 
-        return {"logout_form": EmptyForm()}
+        # formdata=None: rendering the header must never read the request body
+        # (an error page for a hostile body would fail too).
+        return {"logout_form": EmptyForm(formdata=None)}
 
     @app.after_request
     def security_headers(response):
@@ -112,6 +114,13 @@ def register_web(app: Flask) -> None:
         if request.is_json or request.accept_mimetypes.best == "application/json":
             return jsonify(error="busy", message=BUSY_MESSAGE), 503, retry_headers()
         return render_template("errors/error.html", code=503, message=BUSY_MESSAGE), 503, retry_headers()
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        message = getattr(error, "description", None) or "请求过于频繁，请稍后再试。"
+        if not isinstance(message, str) or not message.strip() or "per" in message:
+            message = "请求过于频繁，请稍后再试。"
+        response = render_template("errors/error.html", code=429, message=message), 429
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -9,7 +9,7 @@ from fazhi_prep.models import Role, User
 from tests.conftest import csrf_from, login, make_user
 
 
-def register(client, username, password="password123", password2=None):
+def register(client, username, password="mima-Zq7-2026", password2=None):
     token = csrf_from(client.get("/register").get_data(as_text=True))
     return client.post(
         "/register",
@@ -22,7 +22,7 @@ def test_register_creates_candidate_and_logs_in(client, app):
     assert response.status_code == 302 and response.headers["Location"] == "/questions"
     user = db.session.scalar(select(User).where(User.username == "新考生"))
     assert user.role == Role.CANDIDATE.value
-    assert user.password_hash != "password123" and user.check_password("password123")
+    assert user.password_hash != "mima-Zq7-2026" and user.check_password("mima-Zq7-2026")
     assert client.get("/questions").status_code == 200
 
 
@@ -103,11 +103,11 @@ def test_logout_requires_csrf(logged_in):
 
 def test_users_create_command(app):
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "laoshi", "--role", "tutor", "--password", "password123"]
+        args=["users", "create", "laoshi", "--role", "tutor", "--password", "mima-Zq7-2026"]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "laoshi"))
-    assert user.role == "tutor" and user.check_password("password123")
+    assert user.role == "tutor" and user.check_password("mima-Zq7-2026")
 
 
 def test_users_demo_prints_working_credentials(app, client):

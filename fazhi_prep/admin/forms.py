@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
-from ..auth.forms import PASSWORD_RULES, USERNAME_RULES
+from ..auth.forms import PASSWORD_RULES, USERNAME_FILTERS, USERNAME_RULES, password_rule
 from ..models import ROLE_LABELS, Role
 from ..tutor.forms import choices
 from .service import username_taken
@@ -13,8 +13,8 @@ ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 
 
 class CreateUserForm(FlaskForm):
-    username = StringField("用户名", validators=list(USERNAME_RULES))
-    password = PasswordField("初始密码", validators=list(PASSWORD_RULES))
+    username = StringField("用户名", validators=list(USERNAME_RULES), filters=list(USERNAME_FILTERS))
+    password = PasswordField("初始密码", validators=[*PASSWORD_RULES, password_rule("username")])
     role = SelectField("角色", choices=choices(ROLE_CHOICES), default=Role.CANDIDATE.value)
     submit = SubmitField("创建账号")
 
@@ -29,5 +29,9 @@ class RoleForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("新密码", validators=[DataRequired("请输入新密码"), Length(8, 128, "密码至少 8 位")])
+    password = PasswordField("新密码", validators=[DataRequired("请输入新密码"), *PASSWORD_RULES[1:], password_rule()])
     submit = SubmitField("重设密码")
+
+    def __init__(self, *args, account_name: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_name = account_name

@@ -68,11 +68,11 @@ def change_role(user_id: int):
 def reset_password(user_id: int):
     """Set a new password for an account (tell its owner in person)."""
     user = _user_or_404(user_id)
-    form = PasswordForm()
+    form = PasswordForm(account_name=user.username)
     if form.validate_on_submit():
         service.reset_password(user, form.password.data)
         db.session.commit()
-        flash(f"已重设 {user.username} 的密码。", "success")
+        flash(f"已重设 {user.username} 的密码；该账号在所有设备上的登录已退出。", "success")
     else:
         flash("；".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("admin.users"))

@@ -9,6 +9,7 @@ from ..models import (
     Attempt,
     CalibrationMark,
     Draft,
+    LoginSession,
     Rescore,
     Role,
     SampleAnswer,
@@ -85,6 +86,7 @@ def delete_user(user: User, acting: User) -> None:
     db.session.execute(delete(UserAreaStat).where(UserAreaStat.user_id == user.id))
     db.session.execute(delete(Draft).where(Draft.user_id == user.id))
     db.session.execute(delete(CalibrationMark).where(CalibrationMark.user_id == user.id))
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))  # its cookies die
     # Their work on others' records stays, unattributed.
     db.session.execute(update(Attempt).where(Attempt.override_by_id == user.id).values(override_by_id=None))
     db.session.execute(update(Rescore).where(Rescore.created_by_id == user.id).values(created_by_id=None))

@@ -17,6 +17,7 @@ from fazhi_prep.scoring import spec
 from fazhi_prep.scoring.generic import generic_only
 from fazhi_prep.scoring.limits import parse_limit
 
+from ..text import markdown_issue
 from .yamlines import LineDict, LineList, YamlSyntaxError, load_yaml
 
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -454,9 +455,10 @@ class _Reader:
     def read_question(
         self, path: Path, known_areas: set[str], known_genres: set[str]
     ) -> QuestionFile | None:
-        data, body, _ = self.read_front_matter(path)
+        data, body, body_line = self.read_front_matter(path)
         if data is None:
             return None
+        self.check_materials(body, body_line, path)
         qid = self.require(data, "id", path)
         if qid and not QUESTION_ID.match(qid):
             self.problem(path, data.line_of("id"), f"题目编号 {qid} 只能用小写字母、数字和 -")
@@ -505,6 +507,14 @@ class _Reader:
             materials=body.strip(),
             published=published,
         )
+
+    def check_materials(self, body: str, body_line: int, path: Path) -> None:
+        # The same refusal as the tutor's form: a text the renderer must not be given.
+        issue = markdown_issue(body.strip())
+        if issue:
+            skipped = len(body) - len(body.lstrip())
+            line = body_line + body[:skipped].count("\n") + issue[0] - 1
+            self.problem(path, line, f"给定材料无法显示：{issue[1]}")
 
     def read_limit(
         self, data: LineDict, prompt: str, path: Path

@@ -6,9 +6,16 @@ sequences are built as subclasses that carry the line of each key / item.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+
+# Bank files are a few levels deep; anything deeper is a mistake or an attack,
+# and the composer recurses once per level.
+MAX_DEPTH = 40
 
 
 class LineDict(dict):
@@ -32,7 +39,33 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """SafeLoader without anchors or aliases (an alias bomb expands to billions
+    of nodes), with bounded nesting and finite numbers only."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ComposerError(
+                None, None, "不支持 YAML 锚点和别名（& 与 *）：请把内容直接写出来", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"嵌套超过 {MAX_DEPTH} 层", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _construct_finite_float(loader: _LineLoader, node: yaml.ScalarNode) -> float:
+    value = loader.construct_yaml_float(node)
+    if not math.isfinite(value):
+        raise ConstructorError(None, None, f"数值应是有限数，不能是 {node.value}", node.start_mark)
+    return value
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -56,6 +89,7 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
 
 
 class YamlSyntaxError(ValueError):
@@ -90,7 +124,14 @@ def _shift_lines(value: Any, offset: int) -> None:
             _shift_lines(item, offset)
 
 
-class _LiteralDumper(yaml.SafeDumper):
+class _PlainDumper(yaml.SafeDumper):
+    """Never writes anchors/aliases (a list shared by two points), which the loader refuses."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+class _LiteralDumper(_PlainDumper):
     pass
 
 
@@ -108,7 +149,7 @@ def dump_yaml(data: Any, *, literal: bool = False) -> str:
     """Deterministic, readable YAML for export (Chinese kept as is)."""
     return yaml.dump(
         data,
-        Dumper=_LiteralDumper if literal else yaml.SafeDumper,
+        Dumper=_LiteralDumper if literal else _PlainDumper,
         allow_unicode=True,
         sort_keys=False,
         width=10_000,

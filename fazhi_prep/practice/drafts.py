@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Draft, Question
 from ..scoring import char_count
 from ..scoring.spec import LengthRule
-from .errors import ExamOver, NoDraft, TooLong
+from .errors import DraftConflict, ExamOver, NoDraft, TooLong
 
 # Drafts may hold more than a submittable answer (so an over-size text is kept
 # while the candidate trims it), but not without bound.
@@ -77,12 +77,29 @@ def draft_limit(max_answer: int) -> int:
     return max_answer * DRAFT_FACTOR
 
 
+def check_revision(draft: Draft, revision: int | None) -> None:
+    """Refuse a save based on an older revision than the stored one.
+
+    Two devices on one draft: without this, the later save silently replaces
+    what the other device wrote. ``None`` (a client that does not say) is not checked.
+    """
+    if revision is not None and revision != draft.revision:
+        raise DraftConflict(draft)
+
+
 def save_draft(
-    user_id: int, question: Question, text: str, *, max_answer: int, now: datetime | None = None
+    user_id: int,
+    question: Question,
+    text: str,
+    *,
+    max_answer: int,
+    revision: int | None = None,
+    now: datetime | None = None,
 ) -> Draft:
     """Store the draft text. Only an open draft is written: a save arriving
     after the answer was submitted (another tab, a late autosave) must not
-    resurrect an old text as a new draft."""
+    resurrect an old text as a new draft; a save from a stale revision is
+    refused (DraftConflict) so the candidate can choose between the texts."""
     text = clean_text(text)
     draft = get_draft(user_id, question)
     if draft is None:
@@ -92,7 +109,10 @@ def save_draft(
         raise ExamOver("考试时间已到，之后写的内容不再保存；请交卷，将按时间到时保存的内容评分。")
     if len(text) > draft_limit(max_answer):
         raise TooLong(f"内容超过 {draft_limit(max_answer)} 个字符，未能保存到服务器。请删减后再保存。")
-    draft.text = text
+    check_revision(draft, revision)
+    if text != draft.text:
+        draft.text = text
+        draft.revision += 1
     draft.saved_at = now
     return draft
 
@@ -102,6 +122,7 @@ def draft_state(draft: Draft, now: datetime | None = None) -> dict[str, Any]:
     now = now or now_utc()
     return {
         "text": draft.text,
+        "revision": draft.revision,
         "char_count": char_count(draft.text),
         "started_at": epoch_ms(draft.started_at),
         "saved_at": epoch_ms(draft.saved_at),

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..boundary import is_small_int
 from .results import MARK_LABELS, MARKS
 from .self_scoring import NOTE_MAX
 
@@ -36,7 +37,13 @@ class AnswerForm(FlaskForm):
 
     # Length is checked by the service (字数 by the 方格纸 rule, with a clear message).
     text = TextAreaField("作答区", render_kw={"spellcheck": "false", "lang": "zh-CN"})
+    # The draft revision this page was written from (see drafts.check_revision).
+    revision = HiddenField()
     submit = SubmitField("提交评分")
+
+    def base_revision(self) -> int | None:
+        value = (self.revision.data or "").strip()
+        return int(value) if is_small_int(value) else None
     save = SubmitField("保存草稿")
 
 

@@ -101,8 +101,10 @@ def csrf_failed(error):
         question = catalog.question_or_404(slug)
         draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
-            form = AnswerForm(data={"text": request.form.get("text", "")})
-            return _render_workspace(question, draft, form, error=STALE, status=400)
+            form = AnswerForm(data={"text": request.form.get("text", ""), "revision": request.form.get("revision")})
+            # nothing was saved: the page keeps the revision it was written from
+            return _render_workspace(question, draft, form, error=STALE, status=400,
+                                     revision=form.base_revision())
     return render_template("errors/error.html", code=400, message=STALE), 400
 
 
@@ -182,8 +184,12 @@ def workspace(slug: str):
     return _render_workspace(question, draft, AnswerForm(data={"text": draft.text}))
 
 
-def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200):
+def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200,
+                      conflict: bool = False, revision: int | None = None):
     now = drafts.now_utc()
+    # Saving again from this page builds on what the server holds now (after a
+    # conflict: the candidate has seen both texts), unless told otherwise.
+    form.revision.data = str(revision if revision is not None else draft.revision)
     return (
         render_template(
             "practice/workspace.html",
@@ -199,6 +205,7 @@ def _render_workspace(question, draft, form, *, error: str | None = None, status
             max_answer=_max_answer(),
             display_tz=str(_display_tz()),
             autosave_ms=int(current_app.config.get("AUTOSAVE_MS", 3000)),
+            conflict_text=draft.text if conflict else None,
         ),
         status,
     )
@@ -224,14 +231,17 @@ def save(slug: str):
         return _save_json(question)
     form = AnswerForm()
     try:
-        draft = drafts.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer())
+        draft = drafts.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
+                                  revision=form.base_revision())
     except errors.PracticeError as exc:
         db.session.rollback()
         draft = drafts.get_draft(current_user.id, question)
         if draft is None:
             flash(exc.message, "error")
             return redirect(url_for("questions.detail", slug=slug))
-        return _render_workspace(question, draft, form, error=exc.message, status=422)
+        conflict = isinstance(exc, errors.DraftConflict)
+        return _render_workspace(question, draft, form, error=exc.message, status=409 if conflict else 422,
+                                 conflict=conflict)
     db.session.commit()
     flash(f"草稿已保存（{localtime(draft.saved_at, '%H:%M:%S')}）。", "success")
     return redirect(url_for("practice.workspace", slug=slug))
@@ -240,17 +250,24 @@ def save(slug: str):
 def _save_json(question):
     payload = request.get_json(silent=True) or {}
     text = payload.get("text")
-    if not isinstance(text, str):
+    revision = payload.get("revision")
+    if not isinstance(text, str) or not (revision is None or type(revision) is int):
         return jsonify(error="invalid", message="请求格式不正确。"), 400
     try:
-        draft = drafts.save_draft(current_user.id, question, text, max_answer=_max_answer())
+        draft = drafts.save_draft(current_user.id, question, text, max_answer=_max_answer(), revision=revision)
+    except errors.DraftConflict as exc:
+        db.session.rollback()
+        state = drafts.draft_state(exc.draft)
+        return jsonify(error=exc.code, message=exc.message, text=state["text"], revision=state["revision"],
+                       saved_at=state["saved_at"], now=state["now"]), 409
     except errors.PracticeError as exc:
         db.session.rollback()
         status = {"no_draft": 409, "exam_over": 409, "too_long": 413}.get(exc.code, 400)
         return jsonify(error=exc.code, message=exc.message), status
     db.session.commit()
     state = drafts.draft_state(draft)
-    return jsonify(ok=True, saved_at=state["saved_at"], now=state["now"], char_count=state["char_count"])
+    return jsonify(ok=True, saved_at=state["saved_at"], now=state["now"], char_count=state["char_count"],
+                   revision=state["revision"])
 
 
 @bp.route("/practice/csrf-token")
@@ -269,7 +286,11 @@ def submit(slug: str):
     draft = drafts.get_draft(current_user.id, question)
     late = draft is not None and drafts.exam_closed(draft, question)
     try:
-        attempt = submitting.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer())
+        attempt = submitting.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
+                                           revision=form.base_revision())
+    except errors.DraftConflict as exc:
+        db.session.rollback()  # nothing was written: the candidate chooses first
+        return _render_workspace(question, exc.draft, form, error=exc.message, status=409, conflict=True)
     except errors.PracticeError as exc:
         db.session.commit()  # the text was kept as the draft
         draft = drafts.get_draft(current_user.id, question)

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Attempt, Draft, Question
 from ..scoring import char_count, score
 from .drafts import (
+    check_revision,
     clean_text,
     draft_limit,
     exam_closed,
@@ -37,7 +38,13 @@ def check_answer(text: str, max_answer: int) -> int:
 
 
 def submit_answer(
-    user_id: int, question: Question, text: str, *, max_answer: int, now: datetime | None = None
+    user_id: int,
+    question: Question,
+    text: str,
+    *,
+    max_answer: int,
+    revision: int | None = None,
+    now: datetime | None = None,
 ) -> Attempt:
     """Score ``text`` and store it as an Attempt; the draft ends with it.
 
@@ -58,8 +65,12 @@ def submit_answer(
         draft, _ = start_draft(user_id, question, exam_mode=False, now=now)
         draft.text = text if len(text) <= draft_limit(max_answer) else draft.text
         raise NoDraft("本题已经提交过（或草稿已结束）。你的内容已保存为新的草稿，计时重新开始；请检查后再提交。")
+    if not exam_closed(draft, question, now):
+        check_revision(draft, revision)  # handing in would drop what another device saved
     # An empty post (a glitch, a cleared field) must not wipe a written draft.
     if text.strip() and len(text) <= draft_limit(max_answer):
+        if text != draft.text:
+            draft.revision += 1
         draft.text = text
         draft.saved_at = now
     check_answer(text, max_answer)

@@ -33,6 +33,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..authoring import QUESTION_ID
 from ..rubric_tests import MARK_LABELS, MARKS
+from ..text import markdown_problem
+
+
+def renderable_markdown(form, field) -> None:
+    """Refuse what `bank check` refuses: a text the Markdown renderer must not be given."""
+    problem = markdown_problem(field.data)
+    if problem:
+        raise ValidationError(f"给定材料无法显示：{problem}")
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -91,7 +99,7 @@ class QuestionForm(FlaskForm):
     areas = MultiCheckboxField("纲要领域", validate_choice=True)
     materials = TextAreaField(
         "给定材料（Markdown）",
-        validators=[Length(max=60_000)],
+        validators=[Length(max=60_000), renderable_markdown],
         description="考生作答前阅读的材料。支持 Markdown（标题、列表、表格、加粗）；HTML 会按文本显示。",
     )
     save = SubmitField("保存")

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import defer, selectinload
 
 from .. import catalog
+from ..boundary import is_small_int
 from ..extensions import db
 from ..models import Attempt, Question, Rescore, Rubric, User
 from ..scoring import score
@@ -122,8 +123,10 @@ def question_choices() -> list[tuple[str, str]] | None:
 def question_id_for(value: str) -> int | None:
     """The filter's question: an id (from the drop-down) or a 题号 (typed)."""
     value = (value or "").strip()
-    if value.isdigit():
+    if is_small_int(value):
         return int(value)
+    if value.isdigit():  # "²", or an id no column holds: matches nothing
+        return -1
     if not value:
         return None
     return db.session.scalar(select(Question.id).where(Question.slug == value)) or -1

@@ -6,6 +6,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.roles import tutor_required
+from ..boundary import is_small_int as _small_int
 from ..extensions import db
 from ..models import Attempt
 from ..pagination import paginate
@@ -49,7 +50,8 @@ def attempts():
 def rescore():
     """Score the chosen attempts again with the current rubric; the original result stays."""
     form = RevisionForm()
-    ids = [int(v) for v in request.form.getlist("attempt") if v.isdigit()]
+    # ids beyond a database integer cannot exist (and would not fit in the query)
+    ids = [int(v) for v in request.form.getlist("attempt") if _small_int(v)]
     if form.validate_on_submit():
         if not ids:
             flash("请先勾选要重新评分的作答。", "error")
@@ -58,7 +60,7 @@ def rescore():
             db.session.commit()
             flash(report.message(), "success")
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/tutor/") else url_for("tutor.attempts"))
+    return redirect(target if target.startswith("/tutor/") and target.isprintable() else url_for("tutor.attempts"))
 
 
 def _attempt_or_404(attempt_id: int) -> Attempt:

@@ -8,7 +8,7 @@ from .. import authoring, catalog
 from ..auth.roles import tutor_required
 from ..extensions import db
 from ..rubric_tests import MARK_LABELS
-from ..text import render_markdown
+from ..text import markdown_problem, render_markdown
 from . import bp, service
 from .forms import RevisionForm
 
@@ -93,6 +93,7 @@ def _render_question(question, form, *, stale: bool = False):
         form=form,
         stale=STALE if stale else None,
         preview=render_markdown(form.materials.data or ""),
+        materials_problem=markdown_problem(form.materials.data or ""),
         limit_hint=service.limit_hint(form.prompt.data or "", form.limit.data),
         publish_form=RevisionForm(formdata=None, data={"revision": question.revision}) if question else None,
     ), status
@@ -117,7 +118,7 @@ def publish(slug: str):
             flash(str(exc), "error")
     target = request.form.get("next", "")
     # only back to a page of this site (the overview or the editor)
-    return redirect(target if target.startswith("/tutor/") else url_for("tutor.edit_question", slug=slug))
+    return redirect(target if target.startswith("/tutor/") and target.isprintable() else url_for("tutor.edit_question", slug=slug))
 
 
 @bp.route("/preview", methods=["POST"])

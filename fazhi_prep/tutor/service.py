@@ -99,9 +99,11 @@ def question_data(form: QuestionForm, slug: str | None = None) -> authoring.Ques
 
 def revision_of(form) -> int | None:
     try:
-        return int(form.revision.data)
+        revision = int(form.revision.data)
     except (TypeError, ValueError):
         return None
+    # A revision the column cannot hold was never issued (and would not fit in the query).
+    return revision if 0 <= revision < 2**31 else None
 
 
 def limit_hint(prompt: str, limit: str | None) -> str:
@@ -301,7 +303,7 @@ def apply_action(question: Question, form: RubricForm, action: str) -> ActionRes
     points = spec_dict["points"]
     order = [idx for idx, _ in ordered_entries(form)]
     kind, _, arg = action.partition(":")
-    if kind in ("up", "down", "remove") and arg.isdigit() and int(arg) in order:
+    if kind in ("up", "down", "remove") and arg.isascii() and arg.isdigit() and int(arg) in order:
         i = order.index(int(arg))
         if kind == "remove":
             removed = points.pop(i)
@@ -338,12 +340,12 @@ def _add_term(spec_dict: dict[str, Any], term: str, target: str) -> ActionResult
     lib = authoring.library()
     points = spec_dict["points"]
     parts = target.split("-")
-    if not term or len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= len(points):
+    if not term or len(parts) < 2 or not (parts[1].isascii() and parts[1].isdigit()) or int(parts[1]) >= len(points):
         return ActionResult(spec_dict, "请先在“加入到”中选择一个要点。", "suggestions")
     i = int(parts[1])
     entry = authoring.entry_from_spec(points[i], lib)
     groups = entry.groups
-    if parts[0] == "grp" and len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < len(groups):
+    if parts[0] == "grp" and len(parts) == 3 and parts[2].isascii() and parts[2].isdigit() and int(parts[2]) < len(groups):
         g = int(parts[2])
         groups[g] = groups[g] + " | " + term
         where = f"第 {g + 1} 组"

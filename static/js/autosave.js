@@ -41,11 +41,14 @@ export function clearLocal(key, draftStart) {
 export class Autosave {
   /**
    * options: saveUrl, tokenUrl, stateUrl, storageKey, draftStart, serverText,
-   * serverSavedAt, clock (ServerClock), intervalMs, getText(), setText(t),
-   * getToken(), setToken(t), onStatus({kind, savedAt, message})
+   * serverSavedAt, revision (the draft revision the page was loaded from),
+   * clock (ServerClock), intervalMs, getText(), setText(t), getToken(),
+   * setToken(t), onRevision(n), onConflict({text, revision, message}),
+   * onStatus({kind, savedAt, message})
    */
   constructor(options) {
     Object.assign(this, options);
+    this.conflict = null; // the server's newer text, until the candidate chooses
     this.lastSaved = options.serverText; // the text the server is known to hold
     this.savedAt = options.serverSavedAt;
     this.timer = null;
@@ -162,6 +165,7 @@ export class Autosave {
     }
     this.clock.sync(data.now);
     if (this.dirty || data.saved_at <= this.savedAt || data.text === this.getText()) return false;
+    this.setRevision(data.revision);
     this.setText(data.text);
     this.lastSaved = data.text;
     this.savedAt = data.saved_at;
@@ -176,6 +180,7 @@ export class Autosave {
       await this.inflight;
       if (!this.dirty) return { ok: true };
     }
+    if (this.conflict) return { ok: false, error: "conflict" }; // wait for the candidate's choice
     const text = this.getText();
     this.inflight = this.post(text, keepalive);
     try {
@@ -187,7 +192,7 @@ export class Autosave {
 
   async post(text, keepalive, retried = false) {
     this.onStatus({ kind: "saving" });
-    const body = JSON.stringify({ text });
+    const body = JSON.stringify({ text, revision: this.revision });
     let response;
     try {
       response = await fetch(this.saveUrl, {
@@ -208,6 +213,7 @@ export class Autosave {
     if (response.ok) {
       const data = await response.json();
       this.clock.sync(data.now);
+      this.setRevision(data.revision);
       this.lastSaved = text;
       this.savedAt = data.saved_at;
       this.serverCount = data.char_count;
@@ -233,10 +239,36 @@ export class Autosave {
       const seconds = Number(response.headers.get("Retry-After")) || 0;
       return this.failed("busy", "", false, Math.min(seconds * 1000, RETRY_MAX));
     }
+    if (response.status === 409 && data.error === "conflict") {
+      // Another device or tab saved since this page's revision: keep both, let the candidate choose.
+      this.conflict = { text: data.text, revision: data.revision, message: data.message };
+      if (this.onConflict) this.onConflict(this.conflict);
+      return this.failed("conflict", data.message, true);
+    }
     if (response.status === 409) return this.failed("no_draft", data.message, true);
     if (response.status === 413) return this.failed("too_long", data.message, true);
     if (response.status === 400 && data.error === "csrf") return this.failed("csrf");
     return this.failed("server", data.message);
+  }
+
+  setRevision(revision) {
+    if (typeof revision !== "number") return;
+    this.revision = revision;
+    if (this.onRevision) this.onRevision(revision);
+  }
+
+  /**
+   * The candidate chose after a conflict: ``text`` (theirs, the server's or a
+   * merge) is saved on top of the server's revision they have now seen.
+   */
+  resolve(text) {
+    if (!this.conflict) return Promise.resolve({ ok: true });
+    this.setRevision(this.conflict.revision);
+    this.conflict = null;
+    this.blocked = null;
+    this.setText(text);
+    this.remember();
+    return this.save();
   }
 
   async refreshToken() {

@@ -18,6 +18,7 @@ export const STATUS = {
   busy: "服务器繁忙 · 已存本机",
   no_draft: "未保存到服务器 · 已存本机",
   too_long: "内容过长 · 已存本机",
+  conflict: "其他设备保存过新内容 · 请选择保留哪一份",
 };
 
 export const ALERTS = {
@@ -26,6 +27,7 @@ export const ALERTS = {
   csrf: "页面已过期。内容已保存在本机浏览器中，请刷新页面，刷新后会自动恢复。",
   server: "服务器暂时出错，稍后会自动重试。内容已保存在本机浏览器中。",
   busy: "服务器繁忙，几秒后会自动重试。内容已保存在本机浏览器中。",
+  conflict: "这份草稿已在其他设备或窗口中修改过：两份内容都在编辑区上方，请选择保留哪一份或合并（在此之前不会自动保存）。",
 };
 
 export function timeFormatter(timeZone) {

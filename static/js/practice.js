@@ -65,6 +65,24 @@ function init(root) {
     else if (message) showAlert(`${message} 内容已保存在本机浏览器中。`);
   };
 
+  // -- two devices, one draft: show both texts until the candidate chooses --
+  const revisionInput = document.getElementById("draft-revision");
+  const conflictPane = document.getElementById("conflict-pane");
+  const conflictServer = document.getElementById("conflict-server");
+  const showConflict = ({ text }) => {
+    conflictServer.value = text;
+    document.getElementById("conflict-actions").hidden = false;
+    document.getElementById("conflict-nojs").hidden = true;
+    conflictPane.hidden = false;
+  };
+  const resolveConflict = async (text) => {
+    conflictPane.hidden = true;
+    const saving = autosave.resolve(text);
+    refreshView();
+    area.focus();
+    await saving;
+  };
+
   // -- autosave -----------------------------------------------------------
   const autosave = new Autosave({
     saveUrl: d.saveUrl,
@@ -75,6 +93,11 @@ function init(root) {
     // After a refused submit the page shows the posted text, which the server may not hold.
     serverText: d.unsaved === "1" ? null : area.value,
     serverSavedAt: Number(d.savedAt),
+    revision: Number(revisionInput.value) || null,
+    onRevision: (revision) => {
+      revisionInput.value = String(revision);
+    },
+    onConflict: (conflict) => showConflict(conflict),
     clock,
     intervalMs: Number(d.autosaveMs) || 3000,
     getText: () => area.value,
@@ -88,6 +111,16 @@ function init(root) {
     onStatus: (status) => showStatus(status),
   });
   window.fazhiAutosave = autosave; // for the browser tests and the console
+  if (d.conflict === "1") {
+    // The server refused a stale save from this page (no script ran then): same choice.
+    autosave.conflict = { text: conflictServer.value, revision: autosave.revision };
+    showConflict(autosave.conflict);
+  }
+  document.getElementById("conflict-keep").addEventListener("click", () => resolveConflict(area.value));
+  document.getElementById("conflict-take").addEventListener("click", () => resolveConflict(conflictServer.value));
+  document.getElementById("conflict-merge").addEventListener("click", () =>
+    resolveConflict(`${area.value.replace(/\s+$/, "")}\n${conflictServer.value}`),
+  );
   autosave.restore({ forceDirty: d.unsaved === "1" });
   updateCount();
 

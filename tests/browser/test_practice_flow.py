@@ -296,6 +296,32 @@ def test_lapsed_login_keeps_the_text_and_restores_it_after_login(device, live):
     assert server_draft(laptop, slug)["text"] == stored
 
 
+def test_two_devices_one_draft_shows_both_texts_and_merges(device, live):
+    laptop, username, slug = new_candidate_practising(device, live, "twodev")
+    phone = device(PHONE)
+    log_in(phone, username)
+    phone.page.wait_for_url(re.compile(r"/questions$"))
+    phone.goto(f"/questions/{slug}/practice")
+    phone.page.wait_for_function("() => !!window.fazhiAutosave")
+
+    laptop.page.locator("#answer").press_sequentially("电脑上写的第一段。")
+    wait_saved(laptop.page)
+    phone.page.locator("#answer").press_sequentially("手机上写的一段。")  # from the older revision
+    phone.page.wait_for_function("() => !document.getElementById('conflict-pane').hidden")
+    assert phone.page.input_value("#conflict-server") == "电脑上写的第一段。"
+    assert phone.page.input_value("#answer") == "手机上写的一段。"
+    assert "其他设备" in phone.page.inner_text("#save-alert")
+    assert server_draft(phone, slug)["text"] == "电脑上写的第一段。"  # nothing was overwritten
+    screenshot(phone.page, "draft-conflict-phone")
+
+    phone.page.click("#conflict-merge")
+    wait_saved(phone.page)
+    assert phone.page.is_hidden("#conflict-pane")
+    assert server_draft(phone, slug)["text"] == "手机上写的一段。\n电脑上写的第一段。"
+    for session in (laptop, phone):
+        session.check_clean()
+
+
 def test_closing_the_page_saves_what_was_typed_since_the_last_autosave(device, live):
     laptop, username, slug = new_candidate_practising(device, live, "close")
     page = laptop.page
