@@ -61,6 +61,9 @@ class _Classes:
         self.dropped: set[str] = set()
         self.changed: set[str] = set()  # kept, but normalised to one other character
         self.expanding: set[str] = set()  # normalised to two or more characters
+        # the text learned last: score() learns each answer twice (normalize, then
+        # the format checks' nfkc), and the second scan would find nothing new
+        self.last: str = ""
         self._compile()
 
     @staticmethod
@@ -80,8 +83,11 @@ class _Classes:
         self.nfkc_re = re.compile(self._cls(set(self.nfkc)))
 
     def learn(self, text: str) -> None:
+        if text is self.last:
+            return
         unknown = set(self.unknown_re.findall(text))
         if not unknown:
+            self.last = text
             return
         with self.lock:
             for ch in unknown - self.known:
@@ -99,6 +105,7 @@ class _Classes:
                     self.nfkc[ch] = n
                 self.known.add(ch)
             self._compile()
+            self.last = text
 
 
 _C = _Classes()
