@@ -30,7 +30,7 @@ from .format_check import check_format
 from .gaming import GamingCheck
 from .length import LengthCheck, check_length
 from .normalize import Normalized, normalize, normalize_term, simplified
-from .relevance import content_share, relevance
+from .relevance import content_share, coverage_gate, relevance
 from .result import (
     FLAG_NAMES,
     Breakdown,
@@ -298,14 +298,16 @@ def _copied_length(gaming: _Gaming, length_marks: float) -> list[Deduction]:
 
 def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Deduction]:
     """跑题: judged on the candidate's own (unflagged) text, see relevance.py."""
-    own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
     cored = [c for c in gaming.counted if c.point.core and c.point.weight > 0]
     if cored:
         weight = sum(c.point.weight for c in cored)
-        core_coverage = sum(c.point.weight * c.coverage for c in cored) / weight
-        gate, _ = relevance(core_coverage, own, core=True)
+        coverage = sum(c.point.weight * c.coverage for c in cored) / weight
     else:
-        gate, _ = relevance(gaming.coverage, own)
+        coverage = gaming.coverage
+    if coverage_gate(coverage, core=bool(cored)) >= 1.0:
+        return []  # the rubric's own core wording already shows the text is on the subject
+    own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
+    gate, _ = relevance(coverage, own, core=bool(cored))
     if gate >= 1.0:
         return []
     kept = content_share(gate)
