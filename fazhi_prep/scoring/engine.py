@@ -25,7 +25,6 @@ from .copying import check_copied
 from .counting import char_count
 from .coverage import CompiledRubric, Occurrence, Occurrences, PointCoverage, compile_rubric, credit
 from .errors import find_errors
-from .explain import explain
 from .format_check import check_format
 from .gaming import GamingCheck
 from .length import LengthCheck, check_length
@@ -392,7 +391,5 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
             deductions=deductions,
             total=total,
         ),
-        explanation=[],
     )
-    result.explanation = explain(result)
     return result
