@@ -161,10 +161,13 @@ def _point_results(
     flags: list[Flag],
 ) -> list[PointResult]:
     flagged = bool(flags)
+    # every occurrence and part is non-empty: its original span is read straight off
+    # the positions (Normalized.span, without its empty-span case)
+    pos = norm.positions
     out = []
     for cov, cnt, mx in zip(raw, counted, maxes, strict=True):
         point = cov.point
-        counted_groups = {gh.group for gh in cnt.found}
+        counted_groups = {gh.group for gh in cnt.found} if flagged else set()
         hits = []
         for gh in cov.found:
             a, b = norm.span(gh.chosen.start, gh.chosen.end)
@@ -175,11 +178,10 @@ def _point_results(
                     text=norm.original[a:b],
                     span=(a, b),
                     count=gh.count,
-                    spans=[norm.span(a, b) for o in gh.all for a, b in (o.parts or ((o.start, o.end),))],
+                    spans=[(pos[s], pos[e - 1] + 1) for o in gh.all for s, e in (o.parts or ((o.start, o.end),))],
                     counted=not flagged or gh.group in counted_groups,
                 )
             )
-        have = {gh.group for gh in cov.found}
         cr = credit(cov.coverage, mode)
         out.append(
             PointResult(
@@ -198,12 +200,12 @@ def _point_results(
                 counted_earned=_r(mx * credit(cnt.coverage, mode)),
                 max=_r(mx),
                 hits=hits,
-                missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
+                missing=[list(point.groups[g]) for g in cov.missing],
                 core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
                 by_whole_name=cov.by_whole_name,
                 discount=next(
                     (w for h in hits if not h.counted if (w := discount_of(flags, h.span))), ""
-                ),
+                ) if flagged else "",
             )
         )
     return out
