@@ -28,7 +28,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, starmap
 from threading import Lock
 
 import opencc
@@ -183,8 +183,8 @@ def normalize(text: str, simple: str | None = None) -> Normalized:
     c.learn(text)
     if c.expanding and c.expand_re.search(text):
         return _normalize_slow(original, text)
-    runs = tuple(m.span() for m in c.keep_run_re.finditer(text))
-    positions = list(chain.from_iterable(range(a, b) for a, b in runs))
+    runs = tuple([m.span() for m in c.keep_run_re.finditer(text)])
+    positions = list(chain.from_iterable(starmap(range, runs)))
     norm = c.drop_re.sub("", text)
     if c.changed and c.change_re.search(norm):
         norm = c.change_re.sub(_map_change, norm)
