@@ -187,7 +187,7 @@ def main() -> int:
     print(f"\ngrowth: each further 1,000 字 costs {small * 1e6:.0f} µs between 1,000 and 10,000 字 "
           f"and {large * 1e6:.0f} µs between 10,000 and 100,000 字 (ratio {large / small:.2f}; "
           f"1.00 = linear); fixed cost per answer ≈ {fixed * 1e3:.2f} ms "
-          f"(explanation, format checks, result)")
+          f"(format checks, anti-gaming, per-point results)")
     t_target = dict(rows)[TARGET_SIZE] * 1e3
     verdict = "OK" if t_target < TARGET_MS else "SLOWER THAN TARGET"
     print(f"target: {TARGET_SIZE} 字 against the largest rubric in {t_target:.3f} ms median "
