@@ -300,6 +300,8 @@ def _phrases(
     A gapped occurrence contributes its parts, not the stretch between them.
     """
     spans = sorted({p for occs in groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))})
+    if not _any_nested(spans):
+        return {}  # each span is its own phrase (callers look up with the span as default)
     starts = [s for s, _ in spans]
     out = {}
     for s, e in spans:
@@ -310,6 +312,18 @@ def _phrases(
                 best = (s2, e2)
         out[(s, e)] = best
     return out
+
+
+def _any_nested(spans: list[tuple[int, int]]) -> bool:
+    """Does any of the sorted, distinct ``spans`` lie inside another?"""
+    reach = -1  # the furthest end of the spans that start earlier
+    for i, (s, e) in enumerate(spans):
+        if e <= reach:
+            return True
+        if i + 1 < len(spans) and spans[i + 1][0] == s:
+            return True  # the next one starts here too and, sorted, ends later
+        reach = max(reach, e)
+    return False
 
 
 def credit(coverage: float, mode: str) -> float:

@@ -25,12 +25,11 @@ from .copying import check_copied
 from .counting import char_count
 from .coverage import CompiledRubric, Occurrence, Occurrences, PointCoverage, compile_rubric, credit
 from .errors import find_errors
-from .explain import explain
 from .format_check import check_format
 from .gaming import GamingCheck
 from .length import LengthCheck, check_length
 from .normalize import Normalized, normalize, normalize_term, simplified
-from .relevance import content_share, relevance
+from .relevance import content_share, coverage_gate, relevance
 from .result import (
     FLAG_NAMES,
     Breakdown,
@@ -162,10 +161,13 @@ def _point_results(
     flags: list[Flag],
 ) -> list[PointResult]:
     flagged = bool(flags)
+    # every occurrence and part is non-empty: its original span is read straight off
+    # the positions (Normalized.span, without its empty-span case)
+    pos = norm.positions
     out = []
     for cov, cnt, mx in zip(raw, counted, maxes, strict=True):
         point = cov.point
-        counted_groups = {gh.group for gh in cnt.found}
+        counted_groups = {gh.group for gh in cnt.found} if flagged else set()
         hits = []
         for gh in cov.found:
             a, b = norm.span(gh.chosen.start, gh.chosen.end)
@@ -176,11 +178,10 @@ def _point_results(
                     text=norm.original[a:b],
                     span=(a, b),
                     count=gh.count,
-                    spans=[norm.span(a, b) for o in gh.all for a, b in (o.parts or ((o.start, o.end),))],
+                    spans=[(pos[s], pos[e - 1] + 1) for o in gh.all for s, e in (o.parts or ((o.start, o.end),))],
                     counted=not flagged or gh.group in counted_groups,
                 )
             )
-        have = {gh.group for gh in cov.found}
         cr = credit(cov.coverage, mode)
         out.append(
             PointResult(
@@ -199,12 +200,12 @@ def _point_results(
                 counted_earned=_r(mx * credit(cnt.coverage, mode)),
                 max=_r(mx),
                 hits=hits,
-                missing=[list(point.groups[g]) for g in range(len(point.groups)) if g not in have],
+                missing=[list(point.groups[g]) for g in cov.missing],
                 core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
                 by_whole_name=cov.by_whole_name,
                 discount=next(
                     (w for h in hits if not h.counted if (w := discount_of(flags, h.span))), ""
-                ),
+                ) if flagged else "",
             )
         )
     return out
@@ -298,14 +299,16 @@ def _copied_length(gaming: _Gaming, length_marks: float) -> list[Deduction]:
 
 def _off_topic(gaming: _Gaming, norm: Normalized, form_marks: float) -> list[Deduction]:
     """跑题: judged on the candidate's own (unflagged) text, see relevance.py."""
-    own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
     cored = [c for c in gaming.counted if c.point.core and c.point.weight > 0]
     if cored:
         weight = sum(c.point.weight for c in cored)
-        core_coverage = sum(c.point.weight * c.coverage for c in cored) / weight
-        gate, _ = relevance(core_coverage, own, core=True)
+        coverage = sum(c.point.weight * c.coverage for c in cored) / weight
     else:
-        gate, _ = relevance(gaming.coverage, own)
+        coverage = gaming.coverage
+    if coverage_gate(coverage, core=bool(cored)) >= 1.0:
+        return []  # the rubric's own core wording already shows the text is on the subject
+    own = gaming.excluder.outside(norm.text) if gaming.excluder else norm.text
+    gate, _ = relevance(coverage, own, core=bool(cored))
     if gate >= 1.0:
         return []
     kept = content_share(gate)
@@ -390,7 +393,5 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
             deductions=deductions,
             total=total,
         ),
-        explanation=[],
     )
-    result.explanation = explain(result)
     return result

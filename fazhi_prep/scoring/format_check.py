@@ -57,11 +57,6 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 
 
-@lru_cache(maxsize=1024)
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    # one alternation scans a line once, instead of once per pattern
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
 
 def _window(lines: list[Line], where: str) -> range:
     n = len(lines)
@@ -84,12 +79,30 @@ def check_rule(rule: FormatRule, lines: list[Line]) -> FormatCheck:
                 return FormatCheck(rule, False, None, None)
             first = hit if first is None else min(first, hit)
     else:
-        either = _any_of(rule.patterns)
-        first = next((i for i in window if either.search(lines[i].text)), None)
+        first = _first_line_of_any(_compiled(rule.patterns), lines, window)
     if first is None:
         return FormatCheck(rule, False, None, None)
     line = lines[first]
     return FormatCheck(rule, True, first, (line.start, line.end))
+
+
+def _first_line_of_any(
+    patterns: tuple[re.Pattern[str], ...], lines: list[Line], window: range
+) -> int | None:
+    """The first line in ``window`` that any of ``patterns`` matches.
+
+    Pattern by pattern, each searching only above the best line so far: a
+    pattern with a literal (报告, 下一步) is found by the regex engine's fast
+    literal scan, which one alternation of all the patterns would disable.
+    """
+    first: int | None = None
+    for pattern in patterns:
+        stop = window.stop if first is None else first
+        for i in range(window.start, stop):
+            if pattern.search(lines[i].text):
+                first = i
+                break
+    return first
 
 
 def check_format(rules: tuple[FormatRule, ...], text: str) -> list[FormatCheck]:

@@ -28,7 +28,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, starmap
 from threading import Lock
 
 import opencc
@@ -61,6 +61,9 @@ class _Classes:
         self.dropped: set[str] = set()
         self.changed: set[str] = set()  # kept, but normalised to one other character
         self.expanding: set[str] = set()  # normalised to two or more characters
+        # the text learned last: score() learns each answer twice (normalize, then
+        # the format checks' nfkc), and the second scan would find nothing new
+        self.last: str = ""
         self._compile()
 
     @staticmethod
@@ -80,8 +83,11 @@ class _Classes:
         self.nfkc_re = re.compile(self._cls(set(self.nfkc)))
 
     def learn(self, text: str) -> None:
+        if text is self.last:
+            return
         unknown = set(self.unknown_re.findall(text))
         if not unknown:
+            self.last = text
             return
         with self.lock:
             for ch in unknown - self.known:
@@ -99,6 +105,7 @@ class _Classes:
                     self.nfkc[ch] = n
                 self.known.add(ch)
             self._compile()
+            self.last = text
 
 
 _C = _Classes()
@@ -176,8 +183,8 @@ def normalize(text: str, simple: str | None = None) -> Normalized:
     c.learn(text)
     if c.expanding and c.expand_re.search(text):
         return _normalize_slow(original, text)
-    runs = tuple(m.span() for m in c.keep_run_re.finditer(text))
-    positions = list(chain.from_iterable(range(a, b) for a, b in runs))
+    runs = tuple([m.span() for m in c.keep_run_re.finditer(text)])
+    positions = list(chain.from_iterable(starmap(range, runs)))
     norm = c.drop_re.sub("", text)
     if c.changed and c.change_re.search(norm):
         norm = c.change_re.sub(_map_change, norm)
@@ -199,9 +206,12 @@ def nfkc(text: str) -> str:
     """NFKC, character by character (the format checks' view of a line)."""
     c = _C
     c.learn(text)
-    if not c.nfkc or not c.nfkc_re.search(text):
-        return text
-    return c.nfkc_re.sub(lambda m: c.nfkc[m.group()], text)
+    # a few distinct characters (，：（）) recur: one C-level replace per character
+    # instead of a Python callback per occurrence. NFKC output is stable under NFKC,
+    # so a replacement never introduces a character that is replaced later.
+    for ch in set(c.nfkc_re.findall(text)) if c.nfkc else ():
+        text = text.replace(ch, c.nfkc[ch])
+    return text
 
 
 @lru_cache(maxsize=8192)

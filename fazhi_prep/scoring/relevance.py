@@ -110,8 +110,13 @@ def relevance(coverage: float, norm_text: str, *, core: bool = False) -> tuple[f
     spans = _topic_spans(norm_text)
     density = _covered(spans) / len(norm_text) if norm_text else 0.0
     by_topic = min(_ramp(density, 0.0, TOPIC_FULL), _ramp(len(spans), 1, TOPIC_MENTIONS))
-    by_coverage = _ramp(coverage, CORE_OFF, CORE_ON) if core else _ramp(coverage, COVERAGE_OFF, COVERAGE_ON)
-    return max(by_topic, by_coverage), density
+    return max(by_topic, coverage_gate(coverage, core=core)), density
+
+
+def coverage_gate(coverage: float, *, core: bool = False) -> float:
+    """The gate the rubric's coverage alone earns; ``relevance`` is never below it,
+    so at 1.0 the text need not be read for the subject's vocabulary."""
+    return _ramp(coverage, CORE_OFF, CORE_ON) if core else _ramp(coverage, COVERAGE_OFF, COVERAGE_ON)
 
 
 def content_share(gate: float) -> float:

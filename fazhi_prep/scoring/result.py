@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .explain import explain
+
 FLAG_NAMES = ("over_limit", "under_limit", "keyword_stuffing", "copied_material")
 RESULT_VERSION = 1
 
@@ -156,7 +158,15 @@ class Result:
     flags: list[Flag]
     errors: list[ErrorResult]
     breakdown: Breakdown
-    explanation: list[str]
+    # the itemised explanation (explain.explain), written on first use: a bank check
+    # or a model answer's coverage reads the marks and never the words
+    _explanation: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def explanation(self) -> list[str]:
+        if self._explanation is None:
+            self._explanation = explain(self)
+        return self._explanation
 
     def flag(self, name: str) -> Flag | None:
         return next((f for f in self.flags if f.name == name), None)
