@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Attempt, Paper, PaperAnswer, PaperAttempt
-from ..practice.charts import Chart
+from ..practice.charts import Chart, timeline_chart
 from ..practice.question_list import area_labels
 from ..practice.results import MARK_LABELS, point_status
 from ..scoring import char_count
@@ -167,36 +167,11 @@ def sitting_of_attempts(attempt_ids: list[int]) -> dict[int, PaperAttempt]:
 
 def totals_chart(sittings: list[PaperAttempt], tz) -> Chart:
     """Paper totals over time (as a share of each paper's full marks), like the score chart."""
-    width, height = 400, 200
-    left, right, top, bottom = 38, 12, 12, 32
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = len(sittings)
-    items = []
-    for i, s in enumerate(sittings):
-        full = max_total(s) or 100
-        value = total(s)
-        x = left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
-        y = top + plot_h * (1 - max(0.0, min(1.0, value / full)))
-        local = s.submitted_at.astimezone(tz)
-        items.append(
-            {"x": round(x, 1), "y": round(y, 1), "score": value,
-             "label": f"{local:%m-%d %H:%M} {s.paper.title} {value:g}/{full:g}分"}
-        )
-    grid = [{"y": round(top + plot_h * (1 - v / 100), 1), "value": v} for v in (0, 20, 40, 60, 80, 100)]
-    return Chart(
-        width,
-        height,
-        items,
-        {
-            "grid": grid,
-            "left": left,
-            "right": width - right,
-            "bottom": height - bottom,
-            "line": " ".join(f"{p['x']},{p['y']}" for p in items),
-            "first": sittings[0].submitted_at.astimezone(tz).strftime("%m-%d") if sittings else "",
-            "last": sittings[-1].submitted_at.astimezone(tz).strftime("%m-%d") if sittings else "",
-        },
-    )
+    points = []
+    for s in sittings:
+        full, value = max_total(s) or 100, total(s)
+        points.append((s.submitted_at, value, full, f"{s.paper.title} {value:g}/{full:g}分"))
+    return timeline_chart(points, tz)
 
 
 @dataclass

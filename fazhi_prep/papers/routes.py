@@ -7,7 +7,6 @@ past its time hands it in first, as the single-question exam mode does.
 
 from __future__ import annotations
 
-from functools import wraps
 from types import SimpleNamespace
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -15,11 +14,18 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..models import PaperAttempt, Role
 from ..practice import errors
 from ..practice.drafts import limit_floor
-from ..practice.routes import LAPSED, STALE, _display_tz, _max_answer, _wants_json
+from ..practice.routes import (
+    LAPSED,
+    STALE,
+    _display_tz,
+    _max_answer,
+    _wants_json,
+    json_login_required,
+)
 from ..scoring import char_count
 from . import bp, listing, report, sitting
 from .forms import ConfirmForm, StartPaperForm, exam_form, posted_texts
@@ -31,18 +37,7 @@ def _login_url() -> str:
     return url_for("auth.login", next=target)
 
 
-def json_login_required(view):
-    """login_required that answers the autosave script with 401 JSON instead of a login page."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if _wants_json():
-                return jsonify(error="login", message=LAPSED, login_url=_login_url()), 401
-            return login_manager.unauthorized()
-        return view(*args, **kwargs)
-
-    return wrapped
+paper_login_required = json_login_required(_login_url)
 
 
 @bp.errorhandler(CSRFError)
@@ -183,7 +178,7 @@ def _render_exam(found: PaperAttempt, form, current: int, *, error: str | None =
 
 
 @bp.route("/papers/sittings/<int:sitting_id>/state")
-@json_login_required
+@paper_login_required
 def state(sitting_id: int):
     """The sitting as JSON: every answer's text and the server's clock."""
     found = _sitting_or_404(sitting_id)
@@ -191,7 +186,7 @@ def state(sitting_id: int):
 
 
 @bp.route("/papers/sittings/<int:sitting_id>/answers/<int:position>")
-@json_login_required
+@paper_login_required
 def answer_state(sitting_id: int, position: int):
     """One question's draft as JSON (what another tab or device saved)."""
     found = _sitting_or_404(sitting_id)
@@ -203,7 +198,7 @@ def answer_state(sitting_id: int, position: int):
 
 
 @bp.route("/papers/sittings/<int:sitting_id>/answers/<int:position>", methods=["POST"])
-@json_login_required
+@paper_login_required
 def save_answer(sitting_id: int, position: int):
     """Autosave one question (JSON); saving counts as working on it."""
     found = _sitting_or_404(sitting_id)
@@ -225,7 +220,7 @@ def save_answer(sitting_id: int, position: int):
 
 
 @bp.route("/papers/sittings/<int:sitting_id>/focus", methods=["POST"])
-@json_login_required
+@paper_login_required
 def focus(sitting_id: int):
     """The candidate switched to another question: the time so far goes to the one they left."""
     found = _sitting_or_404(sitting_id)

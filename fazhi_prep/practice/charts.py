@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .progress import AreaStat, ScorePoint
@@ -18,28 +19,23 @@ class Chart:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def score_chart(attempts: list[ScorePoint], tz) -> Chart:
-    """Score over time: one dot per attempt, in submission order (the latest ones: ``recent_scores``)."""
+def timeline_chart(points: list[tuple[datetime, float, float, str]], tz) -> Chart:
+    """Dots over time on a 0–100 % scale: (submitted_at, value, full marks, label) in order.
+
+    The history page draws single attempts and paper totals with it, so both
+    charts read alike.
+    """
     width, height = 400, 200
     left, right, top, bottom = 38, 12, 12, 32
     plot_w, plot_h = width - left - right, height - top - bottom
-    n = len(attempts)
+    n = len(points)
     items = []
-    for i, attempt in enumerate(attempts):
+    for i, (at, value, full, label) in enumerate(points):
         x = left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
-        y = top + plot_h * (1 - max(0.0, min(100.0, attempt.final_score)) / 100)
-        local = attempt.submitted_at.astimezone(tz)
-        items.append(
-            {
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "score": attempt.final_score,
-                "label": f"{local:%m-%d %H:%M} {attempt.slug} {attempt.final_score:g}分",
-            }
-        )
+        y = top + plot_h * (1 - max(0.0, min(1.0, value / full)))
+        local = at.astimezone(tz)
+        items.append({"x": round(x, 1), "y": round(y, 1), "score": value, "label": f"{local:%m-%d %H:%M} {label}"})
     grid = [{"y": round(top + plot_h * (1 - v / 100), 1), "value": v} for v in (0, 20, 40, 60, 80, 100)]
-    first = attempts[0].submitted_at.astimezone(tz).strftime("%m-%d") if attempts else ""
-    last = attempts[-1].submitted_at.astimezone(tz).strftime("%m-%d") if attempts else ""
     return Chart(
         width,
         height,
@@ -50,9 +46,16 @@ def score_chart(attempts: list[ScorePoint], tz) -> Chart:
             "right": width - right,
             "bottom": height - bottom,
             "line": " ".join(f"{p['x']},{p['y']}" for p in items),
-            "first": first,
-            "last": last,
+            "first": points[0][0].astimezone(tz).strftime("%m-%d") if points else "",
+            "last": points[-1][0].astimezone(tz).strftime("%m-%d") if points else "",
         },
+    )
+
+
+def score_chart(attempts: list[ScorePoint], tz) -> Chart:
+    """Score over time: one dot per attempt, in submission order (the latest ones: ``recent_scores``)."""
+    return timeline_chart(
+        [(a.submitted_at, a.final_score, 100.0, f"{a.slug} {a.final_score:g}分") for a in attempts], tz
     )
 
 

@@ -7,6 +7,7 @@ in the service (someone else's attempt is a 404).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -59,24 +60,30 @@ def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-def practice_login_required(view):
-    """login_required that answers scripts with 401 JSON instead of a login page."""
+def json_login_required(login_url: Callable[[], str]):
+    """login_required that answers scripts with 401 JSON (and where to log in) instead of a login page."""
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if _wants_json():
-                return jsonify(error="login", message=LAPSED, login_url=_login_url()), 401
-            return login_manager.unauthorized()
-        return view(*args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if _wants_json():
+                    return jsonify(error="login", message=LAPSED, login_url=login_url()), 401
+                return login_manager.unauthorized()
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
 def _login_url() -> str:
     slug = (request.view_args or {}).get("slug")
     target = url_for("practice.workspace", slug=slug) if slug else url_for("questions.index")
     return url_for("auth.login", next=target)
+
+
+practice_login_required = json_login_required(_login_url)
 
 
 @bp.errorhandler(CSRFError)

@@ -30,6 +30,18 @@ export const ALERTS = {
   conflict: "这份草稿已在其他设备或窗口中修改过：两份内容都在编辑区上方，请选择保留哪一份或合并（在此之前不会自动保存）。",
 };
 
+/** True the first time a page of this draft or sitting asks: a refused auto-submit must not loop. */
+export function firstAutoSubmit(key) {
+  let done = false;
+  try {
+    done = window.sessionStorage.getItem(key) === "1";
+    window.sessionStorage.setItem(key, "1");
+  } catch {
+    /* no sessionStorage: still submit once per page */
+  }
+  return !done;
+}
+
 export function timeFormatter(timeZone) {
   try {
     return new Intl.DateTimeFormat("zh-CN", {

@@ -6,7 +6,7 @@
 
 import { Autosave } from "./autosave.js";
 import { ServerClock, formatDuration, startCountdown } from "./clock.js";
-import { ALERTS, STATUS, attachCounter, attachGrid, limitsOf, timeFormatter } from "./editor.js";
+import { ALERTS, STATUS, attachCounter, attachGrid, firstAutoSubmit, limitsOf, timeFormatter } from "./editor.js";
 import { charCount } from "./counter.js";
 
 function init(root) {
@@ -244,14 +244,7 @@ function init(root) {
       lastTick = now;
     },
     onZero: async () => {
-      let done = false;
-      try {
-        done = window.sessionStorage.getItem(autoKey) === "1";
-        window.sessionStorage.setItem(autoKey, "1");
-      } catch {
-        /* no sessionStorage: still hand in once per page */
-      }
-      if (done || d.error === "1") {
+      if (!firstAutoSubmit(autoKey) || d.error === "1") {
         showAlert("考试时间已到，请交卷。");
         return;
       }

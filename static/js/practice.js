@@ -5,7 +5,7 @@
 
 import { Autosave } from "./autosave.js";
 import { ServerClock, formatDuration, startCountdown } from "./clock.js";
-import { ALERTS, STATUS, attachCounter, attachGrid, limitsOf, timeFormatter } from "./editor.js";
+import { ALERTS, STATUS, attachCounter, attachGrid, firstAutoSubmit, limitsOf, timeFormatter } from "./editor.js";
 
 function init(root) {
   const d = root.dataset;
@@ -198,15 +198,7 @@ function init(root) {
     },
     onZero: () => {
       if (!exam) return;
-      // Once per draft: a refused auto-submit (e.g. an empty answer) must not loop.
-      let done = false;
-      try {
-        done = window.sessionStorage.getItem(autoKey) === "1";
-        window.sessionStorage.setItem(autoKey, "1");
-      } catch {
-        /* no sessionStorage: still submit once per page */
-      }
-      if (done || d.error === "1") {
+      if (!firstAutoSubmit(autoKey) || d.error === "1") {
         showAlert("考试时间已到，请尽快提交。");
         return;
       }
