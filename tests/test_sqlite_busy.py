@@ -121,7 +121,7 @@ def test_writes_outside_practice_get_the_same_503(busy_app, database_url):
     csrf = token(client, "/register")
     with write_lock(database_url):
         response = client.post("/register", data={
-            "csrf_token": csrf, "username": "xinren", "password": "password123", "password2": "password123",
+            "csrf_token": csrf, "username": "xinren", "password": "fazhi-xinren-2026", "password2": "fazhi-xinren-2026",
         })
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
