@@ -96,7 +96,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TRUST_PROXY": int(os.environ.get("TRUST_PROXY", 0) or 0),
         # Login and registration throttling; REDIS_URL shares the counts between workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
         "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "20 per hour"),

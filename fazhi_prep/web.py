@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 
 from .busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
-from .extensions import db
+from .extensions import db, limiter
 from .models import ROLE_LABELS, Role
 from .text import render_markdown
 
@@ -119,10 +121,17 @@ def register_web(app: Flask) -> None:
         message = getattr(error, "description", None) or "请求过于频繁，请稍后再试。"
         if not isinstance(message, str) or not message.strip() or "per" in message:
             message = "请求过于频繁，请稍后再试。"
-        response = render_template("errors/error.html", code=429, message=message), 429
-        return response
+        # Only a refused request says when to come back: with the limiter's headers on every
+        # response, its rounding would also rewrite the Retry-After of a busy-database 503.
+        return render_template("errors/error.html", code=429, message=message), 429, _retry_after_limit()
 
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
         return render_template("errors/error.html", code=500, message="服务器出错了，请稍后再试。"), 500
+
+
+def _retry_after_limit() -> dict[str, str]:
+    current = limiter.current_limit
+    seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    return {"Retry-After": str(seconds)}
