@@ -19,11 +19,11 @@ from ..models import PaperAttempt, Role
 from ..practice import errors
 from ..practice.drafts import limit_floor
 from ..practice.routes import (
-    LAPSED,
     STALE,
     _display_tz,
     _max_answer,
     _wants_json,
+    csrf_json,
     json_login_required,
 )
 from ..scoring import char_count
@@ -44,9 +44,7 @@ paper_login_required = json_login_required(_login_url)
 def csrf_failed(error):
     """A stale page or a lapsed login: keep every answer posted and say what to do."""
     if _wants_json():
-        if not current_user.is_authenticated:
-            return jsonify(error="login", message=LAPSED, login_url=_login_url()), 401
-        return jsonify(error="csrf", message=STALE), 400
+        return csrf_json(_login_url)
     texts = [(k, v) for k, v in request.form.items() if k.startswith("text_") and v.strip()]
     if texts:
         # Without scripts nothing else holds these texts: hand them back to copy.

@@ -60,6 +60,18 @@ def _wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
+def lapsed_json(login_url: Callable[[], str]):
+    """What the autosave script gets when the login lapsed: 401 and where to log in again."""
+    return jsonify(error="login", message=LAPSED, login_url=login_url()), 401
+
+
+def csrf_json(login_url: Callable[[], str]):
+    """What a script gets when CSRF fails: a lapsed login (401) or a stale token (400)."""
+    if not current_user.is_authenticated:
+        return lapsed_json(login_url)
+    return jsonify(error="csrf", message=STALE), 400
+
+
 def json_login_required(login_url: Callable[[], str]):
     """login_required that answers scripts with 401 JSON (and where to log in) instead of a login page."""
 
@@ -68,7 +80,7 @@ def json_login_required(login_url: Callable[[], str]):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 if _wants_json():
-                    return jsonify(error="login", message=LAPSED, login_url=login_url()), 401
+                    return lapsed_json(login_url)
                 return login_manager.unauthorized()
             return view(*args, **kwargs)
 
@@ -90,9 +102,7 @@ practice_login_required = json_login_required(_login_url)
 def csrf_failed(error):
     """A stale page or lapsed login: keep the candidate's text and say what to do."""
     if _wants_json():
-        if not current_user.is_authenticated:
-            return jsonify(error="login", message=LAPSED, login_url=_login_url()), 401
-        return jsonify(error="csrf", message=STALE), 400
+        return csrf_json(_login_url)
     slug = (request.view_args or {}).get("slug")
     if not current_user.is_authenticated:
         text = request.form.get("text", "")
