@@ -76,14 +76,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     app.jinja_env.globals["Role"] = Role
 
-    @app.context_processor
-    def inject_forms():
-        from .auth.forms import EmptyForm
-
-        # formdata=None: rendering the header must never read the request body
-        # (an error page for a hostile body would fail too).
-        return {"logout_form": EmptyForm(formdata=None)}
-
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
