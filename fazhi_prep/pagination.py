@@ -20,8 +20,21 @@ LOOKAHEAD_PAGES = 10
 
 
 class BoundedPagination(SelectPagination):
+    def _query_items(self) -> list[Any]:
+        if not self._query_args.get("rows"):
+            return super()._query_items()
+        # a select of columns (a list page's own row shape): the rows as they come, not their first column
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select))
+
     def _query_count(self) -> int:
-        select = self._query_args["select"]
+        known = self._query_args.get("known_total")
+        if known is not None:
+            # the caller counted these rows already (and shows that count): the same cap, no second count
+            cap = self._query_offset + self.per_page * LOOKAHEAD_PAGES
+            self.capped = known > cap
+            return min(known, cap)
+        select = self._query_args["counted"] if self._query_args.get("counted") is not None else self._query_args["select"]
         cap = self._query_offset + self.per_page * LOOKAHEAD_PAGES
         # one constant column: counting must not read the rows (an attempt's result is kilobytes of JSON)
         sub = (
@@ -41,8 +54,15 @@ class BoundedPagination(SelectPagination):
         return f"{self.total}+" if getattr(self, "capped", False) else str(self.total)
 
 
-def paginate(select: sa.Select, *, per_page: int, page: int | None = None, **kwargs: Any) -> BoundedPagination:
-    """Like ``db.paginate`` (page from ``?page=``), with a bounded count."""
+def paginate(select: sa.Select, *, per_page: int, page: int | None = None, rows: bool = False,
+             counted: sa.Select | None = None, known_total: int | None = None, **kwargs: Any) -> BoundedPagination:
+    """Like ``db.paginate`` (page from ``?page=``), with a bounded count.
+
+    ``rows``: ``select`` names columns, and the items are its rows.
+    ``counted``: the same rows without the joins that only add columns (cheaper to count).
+    ``known_total``: their exact number, counted by the caller: no second count.
+    """
     return BoundedPagination(
-        select=select, session=db.session(), page=page, per_page=per_page, error_out=False, **kwargs
+        select=select, session=db.session(), page=page, per_page=per_page, error_out=False, rows=rows,
+        counted=counted, known_total=known_total, **kwargs
     )

@@ -37,6 +37,12 @@ def ids(page: str, attempts) -> list[int]:
     return [a.id for a in attempts if f'name="attempt" value="{a.id}"' in page]
 
 
+def row(page: str, attempt_id: int) -> str:
+    """The list row of an attempt."""
+    start = page.index(f'id="pick-{attempt_id}"')
+    return page[page.rindex("<tr>", 0, start):page.index("</tr>", start)]
+
+
 def test_list_and_filters(client, attempts):
     first, second = attempts
     page = client.get("/tutor/attempts").get_data(as_text=True)
@@ -99,7 +105,11 @@ def test_rescore_with_the_current_version_keeps_both_results(app, client, attemp
     response = post_form(client, "/tutor/attempts/rescore", {"attempt": [str(first.id)], "next": "/tutor/attempts"},
                          page="/tutor/attempts")
     assert response.headers["Location"] == "/tutor/attempts"
-    assert "已用当前评分要点重新评分 1 份" in client.get("/tutor/attempts").get_data(as_text=True)
+    listed = client.get("/tutor/attempts").get_data(as_text=True)
+    assert "已用当前评分要点重新评分 1 份" in listed
+    # the rescored row shows both versions; only the other one is still behind the current version
+    assert "v1<br>" in row(listed, first.id) and "v2：" in row(listed, first.id)
+    assert "当前 v2" not in row(listed, first.id) and "当前 v2" in row(listed, second.id)
     db.session.expire_all()
     attempt = db.session.get(Attempt, first.id)
     assert (attempt.score, attempt.result, attempt.rubric_id) == original
