@@ -28,25 +28,26 @@ class BoundedPagination(SelectPagination):
         return list(self._query_args["session"].execute(select))
 
     def _query_count(self) -> int:
-        known = self._query_args.get("known_total")
-        if known is not None:
-            # the caller counted these rows already (and shows that count): the same cap, no second count
-            cap = self._query_offset + self.per_page * LOOKAHEAD_PAGES
-            self.capped = known > cap
-            return min(known, cap)
-        select = self._query_args["counted"] if self._query_args.get("counted") is not None else self._query_args["select"]
         cap = self._query_offset + self.per_page * LOOKAHEAD_PAGES
-        # one constant column: counting must not read the rows (an attempt's result is kilobytes of JSON)
-        sub = (
-            select.options(sa_orm.lazyload("*"))
-            .with_only_columns(sa.literal(1), maintain_column_froms=True)
-            .order_by(None)
-            .limit(cap + 1)
-            .subquery()
-        )
-        counted = self._query_args["session"].execute(sa.select(sa.func.count()).select_from(sub)).scalar() or 0
-        self.capped = counted > cap
-        return min(counted, cap)
+        known = self._query_args.get("known_total")
+        if known is None:
+            known = self._count_up_to(cap + 1)
+        # known_total: the caller counted these rows already (and shows that count), the same cap applies
+        self.capped = known > cap
+        return min(known, cap)
+
+    def _count_up_to(self, limit: int) -> int:
+        counted = self._query_args.get("counted")
+        if counted is None:
+            # one constant column: counting must not read the rows (an attempt's result is kilobytes of JSON)
+            counted = (
+                self._query_args["select"]
+                .options(sa_orm.lazyload("*"))
+                .with_only_columns(sa.literal(1), maintain_column_froms=True)
+                .order_by(None)
+            )
+        sub = counted.limit(limit).subquery()
+        return self._query_args["session"].execute(sa.select(sa.func.count()).select_from(sub)).scalar() or 0
 
     @property
     def total_label(self) -> str:
@@ -59,7 +60,8 @@ def paginate(select: sa.Select, *, per_page: int, page: int | None = None, rows:
     """Like ``db.paginate`` (page from ``?page=``), with a bounded count.
 
     ``rows``: ``select`` names columns, and the items are its rows.
-    ``counted``: the same rows without the joins that only add columns (cheaper to count).
+    ``counted``: the same rows to count, without the joins that only add columns and without
+    an order (one narrow column, e.g. the key).
     ``known_total``: their exact number, counted by the caller: no second count.
     """
     return BoundedPagination(
