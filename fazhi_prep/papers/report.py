@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -131,7 +132,9 @@ def paper_report(sitting: PaperAttempt) -> PaperReport:
     )
 
 
+@cache
 def _done_sittings():
+    """Built once (a select with its loader options costs more to build than the history page's query)."""
     return (
         select(PaperAttempt)
         .where(PaperAttempt.submitted_at.is_not(None))
