@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth.forms import EmptyForm
 from ..auth.roles import admin_required
@@ -26,7 +27,8 @@ def _user_or_404(user_id: int) -> User:
 def users(create_form: CreateUserForm | None = None, status: int = 200):
     """Accounts with their roles, a page at a time (optionally searched by name), and the forms to manage them."""
     search = request.args.get("q", "").strip()
-    page = paginate(service.users_query(search), per_page=PER_PAGE)
+    where = service.user_filter(search)
+    page = paginate(service.users_query(where), per_page=PER_PAGE, rows=True, counted=select(User.id).where(*where))
     # Each row's three forms are plain HTML in the template (a WTForms form per row cost more than the
     # rest of the page); they post the same fields, validated by RoleForm, PasswordForm and EmptyForm.
     return render_template(
