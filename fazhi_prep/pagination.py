@@ -25,7 +25,7 @@ class BoundedPagination(SelectPagination):
             return super()._query_items()
         # a select of columns (a list page's own row shape): the rows as they come, not their first column
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select))
+        return list(self._query_args["session"].connection().execute(select))  # Core: see reads.py
 
     def _query_count(self) -> int:
         cap = self._query_offset + self.per_page * LOOKAHEAD_PAGES
@@ -37,17 +37,22 @@ class BoundedPagination(SelectPagination):
         return min(known, cap)
 
     def _count_up_to(self, limit: int) -> int:
+        session = self._query_args["session"]
         counted = self._query_args.get("counted")
-        if counted is None:
-            # one constant column: counting must not read the rows (an attempt's result is kilobytes of JSON)
-            counted = (
-                self._query_args["select"]
-                .options(sa_orm.lazyload("*"))
-                .with_only_columns(sa.literal(1), maintain_column_froms=True)
-                .order_by(None)
-            )
-        sub = counted.limit(limit).subquery()
-        return self._query_args["session"].execute(sa.select(sa.func.count()).select_from(sub)).scalar() or 0
+        if counted is not None:
+            # a plain select of the rows' keys: counted as given, run by Core (see reads.py)
+            sub = counted.limit(limit).subquery()
+            return session.connection().execute(sa.select(sa.func.count()).select_from(sub)).scalar() or 0
+        # one constant column: counting must not read the rows (an attempt's result is kilobytes of JSON)
+        sub = (
+            self._query_args["select"]
+            .options(sa_orm.lazyload("*"))
+            .with_only_columns(sa.literal(1), maintain_column_froms=True)
+            .order_by(None)
+            .limit(limit)
+            .subquery()
+        )
+        return session.execute(sa.select(sa.func.count()).select_from(sub)).scalar() or 0
 
     @property
     def total_label(self) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, delete, func, select, update
 
+from .. import reads
 from ..extensions import db
 from ..models import (
     Attempt,
@@ -56,9 +57,7 @@ def with_attempt_counts(rows) -> list[tuple[AccountRow, int]]:
     accounts = [AccountRow(*row) for row in rows]
     ids = [a.id for a in accounts]
     counts = dict(
-        db.session.execute(
-            select(Attempt.user_id, func.count()).where(Attempt.user_id.in_(ids)).group_by(Attempt.user_id)
-        ).all()
+        reads.rows(select(Attempt.user_id, func.count()).where(Attempt.user_id.in_(ids)).group_by(Attempt.user_id))
     ) if ids else {}
     return [(a, counts.get(a.id, 0)) for a in accounts]
 

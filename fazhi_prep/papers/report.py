@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -149,7 +149,12 @@ def _done_sittings():
 
 def user_sittings(user_id: int) -> list[PaperAttempt]:
     """A candidate's handed-in sittings, oldest first."""
-    return list(db.session.scalars(_done_sittings().where(PaperAttempt.user_id == user_id)))
+    return list(db.session.scalars(_user_sittings(), {"user_id": user_id}))
+
+
+@cache
+def _user_sittings():
+    return _done_sittings().where(PaperAttempt.user_id == bindparam("user_id"))
 
 
 def paper_sittings(paper: Paper) -> list[PaperAttempt]:

@@ -9,6 +9,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
+from .. import reads
 from ..denormalized import area_totals
 from ..extensions import db
 from ..models import (
@@ -105,7 +106,7 @@ def _count_statement() -> Select:
 
 
 def attempt_count(user_id: int) -> int:
-    return db.session.scalar(_count_statement(), {"user_id": user_id}) or 0
+    return reads.scalar(_count_statement(), {"user_id": user_id}) or 0
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _recent_scores_statement() -> Select:
 
 def recent_scores(user_id: int, limit: int = CHART_POINTS) -> list[ScorePoint]:
     """The latest ``limit`` scores, oldest first: only the columns the chart draws."""
-    rows = db.session.execute(_recent_scores_statement(), {"user_id": user_id, "limit": limit}).all()
+    rows = reads.rows(_recent_scores_statement(), {"user_id": user_id, "limit": limit})
     return [ScorePoint(at, score, slug) for at, score, slug in reversed(rows)]
 
 
@@ -174,7 +175,7 @@ def _stored_area_statement() -> Select:
 def stored_area_stats(user_id: int) -> list[AreaStat]:
     """The same figures from the running totals kept as attempts are stored (no results read),
     with each area's label and place in the 纲要 (one query)."""
-    rows = db.session.execute(_stored_area_statement(), {"user_id": user_id}).all()
+    rows = reads.rows(_stored_area_statement(), {"user_id": user_id})
     labels = {r.area: r.label for r in rows if r.label is not None}
     order = {r.area: r.position for r in rows if r.label is not None}
     return _ranked({r.area: (r.weighted, r.weight, r.points, r.attempts) for r in rows}, labels, order)
@@ -207,9 +208,9 @@ def practice_for_area(area: str, user_id: int) -> Suggestion | None:
     params = {"area": area, "user_id": user_id}
     for draws_on in (_lists_area, _has_point_in_area):
         fresh, least_tried = _suggestion_statements(draws_on)
-        row = db.session.execute(fresh, params).first() or db.session.execute(least_tried, params).first()
-        if row is not None:
-            return Suggestion(*row)
+        found = reads.rows(fresh, params) or reads.rows(least_tried, params)
+        if found:
+            return Suggestion(*found[0])
     return None
 
 

@@ -9,6 +9,7 @@ from functools import cache
 
 from sqlalchemy import Select, bindparam, func, select
 
+from .. import reads
 from ..extensions import db
 from ..models import Attempt, Draft, Genre, LibraryArea, Question, QuestionArea, limit_label
 
@@ -62,7 +63,7 @@ def question_stats(user_id: int, question_ids: Iterable[int]) -> dict[int, Quest
     if not ids:
         return {}
     stats: dict[int, QuestionStats] = {}
-    rows = db.session.execute(_stats_statement(), {"user_id": user_id, "ids": ids})
+    rows = reads.rows(_stats_statement(), {"user_id": user_id, "ids": ids})
     for question_id, count, best, last_id, last_at, last_score, draft in rows:
         if count or draft:
             stats[question_id] = QuestionStats(count, best, last_id, last_at, last_score, bool(draft))
@@ -143,7 +144,7 @@ def any_published() -> bool:
 
 def genre_choices() -> list[tuple[str, str]]:
     """文种 that published questions use (none: no question is published; every question has a genre)."""
-    return list(db.session.execute(_genre_statement()))
+    return list(reads.rows(_genre_statement()))
 
 
 @cache
@@ -157,7 +158,7 @@ def area_labels() -> dict[str, str]:
 
 
 def area_choices() -> list[tuple[str, str]]:
-    return list(db.session.execute(_area_statement()).all())
+    return list(reads.rows(_area_statement()))
 
 
 @cache

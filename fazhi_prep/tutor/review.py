@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Select, case, select
 from sqlalchemy.orm import aliased
 
-from .. import catalog
+from .. import catalog, reads
 from ..boundary import is_small_int
 from ..extensions import db
 from ..models import Attempt, Paper, PaperAnswer, PaperAttempt, Question, Rescore, Rubric, User
@@ -169,7 +169,7 @@ def review_rows(rows) -> list[ReviewRow]:
     """The page's rows of ``attempts_query`` with their rescores (one more query, for the page)."""
     rescores: dict[int, list[RescoreLine]] = {}
     if rows:
-        found = db.session.execute(
+        found = reads.rows(
             select(Rescore.attempt_id, Rescore.rubric_id, Rubric.version, Rescore.score)
             .join(Rubric, Rubric.id == Rescore.rubric_id)
             .where(Rescore.attempt_id.in_([r.id for r in rows]))
@@ -195,9 +195,8 @@ def question_choices() -> list[tuple[str, str]] | None:
     """The question filter's options, or None when the bank is too large for a drop-down."""
     # read unsorted, at most one past the limit, and sorted here: a sort of a large bank by position
     # would cost more than the page (slugs are lower-case letters, digits and -: the same order anywhere)
-    rows = db.session.execute(
-        select(Question.id, Question.slug, Question.title, Question.position).limit(CHOICES_MAX + 1)
-    ).all()
+    rows = list(reads.rows(select(Question.id, Question.slug, Question.title, Question.position)
+                           .limit(CHOICES_MAX + 1)))
     if len(rows) > CHOICES_MAX:
         return None
     rows.sort(key=lambda r: (r.position, r.slug))
