@@ -386,9 +386,11 @@ def history():
     areas = progress.stored_area_stats(current_user.id)
     weakest = areas[0] if areas else None
     scores = progress.recent_scores(current_user.id)
+    attempts = progress.history_rows(page.items)
     return render_template(
         "practice/history.html",
-        attempts=progress.history_rows(page.items),
+        attempts=attempts,
+        overridden=any(a.override_score is not None for a in attempts),  # the note on overridden coverages
         page=page,
         total=total,
         areas=areas,
