@@ -229,6 +229,18 @@ class Setting(db.Model):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+def limit_label(limit_min: int | None, limit_max: int | None) -> str:
+    """A question's 字数要求 as shown (lists that read the columns without the question use it too)."""
+    if limit_min and limit_max:
+        return f"{limit_min}–{limit_max}字"
+    return f"{limit_max}字" if limit_max else "不限"
+
+
+def seconds_used(started_at: datetime, submitted_at: datetime) -> int:
+    """An attempt's writing time in whole seconds."""
+    return max(0, int((submitted_at - started_at).total_seconds()))
+
+
 class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (
@@ -288,9 +300,7 @@ class Question(db.Model):
 
     @property
     def limit_label(self) -> str:
-        if self.limit_min and self.limit_max:
-            return f"{self.limit_min}–{self.limit_max}字"
-        return f"{self.limit_max}字" if self.limit_max else "不限"
+        return limit_label(self.limit_min, self.limit_max)
 
     @property
     def primary_answer(self) -> ModelAnswer | None:
@@ -509,7 +519,7 @@ class Attempt(db.Model):
 
     @property
     def seconds_used(self) -> int:
-        return max(0, int((self.submitted_at - self.started_at).total_seconds()))
+        return seconds_used(self.started_at, self.submitted_at)
 
 
 class Rescore(db.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -102,3 +104,39 @@ def test_user_list_escapes_names(admin):
     make_user("<b>坏</b>")
     page = admin.get("/admin/users").get_data(as_text=True)
     assert "<b>坏</b>" not in page and "&lt;b&gt;坏&lt;/b&gt;" in page
+
+
+def _row(page: str, user_id: int) -> str:
+    start = page.index(f'action="/admin/users/{user_id}/role"')
+    return page[page.rindex("<tr", 0, start):page.index("</tr>", start)]
+
+
+def test_each_row_renders_the_forms_markup_and_posts_with_its_token(app, admin):
+    """The per-row forms are plain HTML: the markup RoleForm and PasswordForm render, a working CSRF token each."""
+    from fazhi_prep.admin.forms import PasswordForm, RoleForm
+
+    kao = make_user("kao1", Role.TUTOR)
+    page = admin.get("/admin/users").get_data(as_text=True)
+    row = _row(page, kao.id)
+    with app.test_request_context():
+        role = RoleForm(formdata=None, data={"role": "tutor"}).role(id=f"role-{kao.id}")
+        password = PasswordForm(formdata=None).password(
+            id=f"pw-{kao.id}", placeholder="新密码（至少 8 位）", autocomplete="new-password")
+    assert str(role) in row and str(password) in row
+    tokens = re.findall(r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">', row)
+    assert len(tokens) == 3 and f'action="/admin/users/{kao.id}/delete"' in row
+
+    def post(path: str, data: dict, token: str):
+        return admin.post(path, data={"csrf_token": token, **data})
+
+    assert post(f"/admin/users/{kao.id}/role", {"role": "admin"}, tokens[0]).status_code == 302
+    assert user("kao1").role == "admin"
+    post(f"/admin/users/{kao.id}/password", {"password": "new-password-2"}, tokens[1])
+    assert user("kao1").check_password("new-password-2")
+    assert post(f"/admin/users/{kao.id}/role", {"role": "candidate"}, "stale").status_code == 400
+    assert user("kao1").role == "admin"
+    post(f"/admin/users/{kao.id}/delete", {}, tokens[2])
+    assert user("kao1") is None
+    # the signed-in admin's own row: marked, and without a delete form
+    me = _row(page, user("guanli1").id)
+    assert 'class="me"' in me and "（你）" in me and "/delete" not in me

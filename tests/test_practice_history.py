@@ -192,3 +192,19 @@ def test_question_list_marks_a_draft_in_progress(logged_in, bank):
     assert 'href="/questions/t-01/practice">草稿进行中</a>' in page
     detail = logged_in.get("/questions/t-01").get_data(as_text=True)
     assert "继续作答" in detail
+
+
+def test_question_list_without_published_questions(logged_in, bank):
+    """No filters and the empty-bank note when nothing is published; the filters again once one is."""
+    from sqlalchemy import update
+
+    db.session.execute(update(Question).values(published=False))
+    db.session.commit()
+    page = logged_in.get("/questions").get_data(as_text=True)
+    assert "题库还是空的" in page and 'id="f-genre"' not in page and 'class="questions"' not in page
+    q = question()
+    q.published = True
+    db.session.commit()
+    page = logged_in.get("/questions").get_data(as_text=True)
+    assert 'id="f-genre"' in page and f'<option value="{q.genre_key}">' in page and 'href="/questions/t-01"' in page
+    assert "没有符合条件的题目" in logged_in.get("/questions?area=nowhere").get_data(as_text=True)

@@ -37,6 +37,12 @@ def ids(page: str, attempts) -> list[int]:
     return [a.id for a in attempts if f'name="attempt" value="{a.id}"' in page]
 
 
+def row(page: str, attempt_id: int) -> str:
+    """The list row of an attempt."""
+    start = page.index(f'id="pick-{attempt_id}"')
+    return page[page.rindex("<tr>", 0, start):page.index("</tr>", start)]
+
+
 def test_list_and_filters(client, attempts):
     first, second = attempts
     page = client.get("/tutor/attempts").get_data(as_text=True)
@@ -99,7 +105,11 @@ def test_rescore_with_the_current_version_keeps_both_results(app, client, attemp
     response = post_form(client, "/tutor/attempts/rescore", {"attempt": [str(first.id)], "next": "/tutor/attempts"},
                          page="/tutor/attempts")
     assert response.headers["Location"] == "/tutor/attempts"
-    assert "已用当前评分要点重新评分 1 份" in client.get("/tutor/attempts").get_data(as_text=True)
+    listed = client.get("/tutor/attempts").get_data(as_text=True)
+    assert "已用当前评分要点重新评分 1 份" in listed
+    # the rescored row shows both versions; only the other one is still behind the current version
+    assert "v1<br>" in row(listed, first.id) and "v2：" in row(listed, first.id)
+    assert "当前 v2" not in row(listed, first.id) and "当前 v2" in row(listed, second.id)
     db.session.expire_all()
     attempt = db.session.get(Attempt, first.id)
     assert (attempt.score, attempt.result, attempt.rubric_id) == original
@@ -171,3 +181,31 @@ def test_the_rescore_card_speaks_of_what_the_page_shows_and_opens_in_full(app, c
     own = client.get(f"/attempts/{first.id}").get_data(as_text=True)
     assert "上面显示的是教师改分（78 分）。" in own and full_url not in own
     assert client.get(full_url).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["", "?candidate=kao%3Cb%3E&date_from=2026-01-02&date_to=bad&flagged=y&overridden=on",
+                                   "?question=1&candidate=%22x%22"])
+def test_filter_fields_are_the_widgets_markup(app, client, attempts, query):
+    """The filter form is written out in the template: the same markup as AttemptFilterForm's widgets."""
+    from werkzeug.datastructures import MultiDict
+
+    from fazhi_prep.tutor.forms import AttemptFilterForm, choices
+    from fazhi_prep.tutor.review import question_choices
+
+    page = client.get(f"/tutor/attempts{query}").get_data(as_text=True)
+    with app.test_request_context(f"/tutor/attempts{query}"):
+        from flask import request
+
+        form = AttemptFilterForm(MultiDict(request.args))
+        form.question.choices = choices(question_choices())
+        form.validate()
+        expected = [
+            f"{form.question.label}{form.question()}",
+            f"{form.candidate.label}{form.candidate(placeholder='用户名')}",
+            f"{form.date_from.label}{form.date_from()}",
+            f"{form.date_to.label}{form.date_to()}",
+            f"{form.flagged()} {form.flagged.label}",
+            f"{form.overridden()} {form.overridden.label}",
+        ]
+    for markup in expected:
+        assert markup in page, markup

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth.forms import EmptyForm
 from ..auth.roles import admin_required
 from ..extensions import db
+from ..links import row_links
 from ..models import ROLE_LABELS, Role, User
 from ..pagination import paginate
 from . import bp, service
-from .forms import CreateUserForm, PasswordForm, RoleForm
+from .forms import ROLE_CHOICES, CreateUserForm, PasswordForm, RoleForm
 
 PER_PAGE = 25
 
@@ -25,11 +27,16 @@ def _user_or_404(user_id: int) -> User:
 def users(create_form: CreateUserForm | None = None, status: int = 200):
     """Accounts with their roles, a page at a time (optionally searched by name), and the forms to manage them."""
     search = request.args.get("q", "").strip()
-    page = paginate(service.users_query(search), per_page=PER_PAGE)
+    where = service.user_filter(search)
+    page = paginate(service.users_query(where), per_page=PER_PAGE, rows=True, counted=select(User.id).where(*where))
+    # Each row's three forms are plain HTML in the template (a WTForms form per row cost more than the
+    # rest of the page); they post the same fields, validated by RoleForm, PasswordForm and EmptyForm.
     return render_template(
         "admin/users.html", users=service.with_attempt_counts(page.items), page=page, search=search,
-        create_form=create_form or CreateUserForm(formdata=None),
-        role_form=RoleForm, password_form=PasswordForm(formdata=None), delete_form=EmptyForm(formdata=None),
+        create_form=create_form or CreateUserForm(formdata=None), role_choices=ROLE_CHOICES,
+        role_url=row_links("admin.change_role", "user_id"),
+        password_url=row_links("admin.reset_password", "user_id"),
+        delete_url=row_links("admin.delete_user", "user_id"),
     ), status
 
 

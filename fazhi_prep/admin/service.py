@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, delete, func, select, update
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
+
+from .. import reads
 from ..extensions import db
 from ..models import (
     Attempt,
@@ -26,25 +30,36 @@ def username_taken(username: str) -> bool:
     return db.session.scalar(select(User.id).where(User.username == username)) is not None
 
 
-def users_query(search: str = "") -> Select:
-    """Accounts by role and name (an index serves this order), optionally those whose name contains ``search``."""
-    stmt = select(User).order_by(User.role, User.username)
+def user_filter(search: str = "") -> list[ColumnElement[bool]]:
+    """Accounts whose name contains ``search`` (all when it is empty)."""
     needle = search.strip()
-    if needle:
-        needle = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(User.username.ilike(f"%{needle}%", escape="\\"))
-    return stmt
+    if not needle:
+        return []
+    needle = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [User.username.ilike(f"%{needle}%", escape="\\")]
 
 
-def with_attempt_counts(users: list[User]) -> list[tuple[User, int]]:
-    """The given accounts with their number of attempts (one grouped query for the page)."""
-    ids = [u.id for u in users]
+def users_query(where: list[ColumnElement[bool]]) -> Select:
+    """The list's columns (``AccountRow``), by role and name: an index serves this order."""
+    return select(User.id, User.username, User.role, User.created_at).where(*where).order_by(User.role, User.username)
+
+
+@dataclass(slots=True)
+class AccountRow:
+    id: int
+    username: str
+    role: str
+    created_at: datetime
+
+
+def with_attempt_counts(rows) -> list[tuple[AccountRow, int]]:
+    """The page's accounts with their number of attempts (one grouped query for the page)."""
+    accounts = [AccountRow(*row) for row in rows]
+    ids = [a.id for a in accounts]
     counts = dict(
-        db.session.execute(
-            select(Attempt.user_id, func.count()).where(Attempt.user_id.in_(ids)).group_by(Attempt.user_id)
-        ).all()
+        reads.rows(select(Attempt.user_id, func.count()).where(Attempt.user_id.in_(ids)).group_by(Attempt.user_id))
     ) if ids else {}
-    return [(u, counts.get(u.id, 0)) for u in users]
+    return [(a, counts.get(a.id, 0)) for a in accounts]
 
 
 def _other_admins(user: User) -> int:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -195,24 +196,34 @@ def self_score(attempt: Attempt) -> float | None:
 def history_summary(user_id: int) -> Summary:
     """评分校准 rounds (agreement with the tutor's marks over time) and, for attempts a
     tutor re-marked, the candidate's self-score beside the tutor's."""
-    marks = db.session.scalars(
-        select(CalibrationMark).where(CalibrationMark.user_id == user_id)
-        .options(selectinload(CalibrationMark.sample_answer).selectinload(SampleAnswer.question))
-        .order_by(CalibrationMark.created_at, CalibrationMark.id)
-    ).all()
+    marks_of, remarked_of = _summary_statements()
+    marks = db.session.scalars(marks_of, {"user_id": user_id}).all()
     rounds = []
     for m in marks:
         c = compare(m)
         if c.rows:
             q = m.sample_answer.question
             rounds.append(Round(m.created_at, m.id, q.title, m.sample_answer.title, c.agreed, len(c.rows)))
-    attempts = db.session.scalars(
+    attempts = db.session.scalars(remarked_of, {"user_id": user_id}).all()
+    pairs = [SelfVsTutor(a, s, a.override_score) for a in attempts if (s := self_score(a)) is not None]
+    return Summary(rounds, pairs, _chart(rounds))
+
+
+@cache
+def _summary_statements():
+    """history_summary's two statements, built once (the history page shows it on every view)."""
+    user_id = bindparam("user_id")
+    marks = (
+        select(CalibrationMark).where(CalibrationMark.user_id == user_id)
+        .options(selectinload(CalibrationMark.sample_answer).selectinload(SampleAnswer.question))
+        .order_by(CalibrationMark.created_at, CalibrationMark.id)
+    )
+    remarked = (
         select(Attempt).where(Attempt.user_id == user_id, Attempt.override_score.is_not(None),
                               Attempt.self_marks.is_not(None))
         .options(selectinload(Attempt.question)).order_by(Attempt.submitted_at)
-    ).all()
-    pairs = [SelfVsTutor(a, s, a.override_score) for a in attempts if (s := self_score(a)) is not None]
-    return Summary(rounds, pairs, _chart(rounds))
+    )
+    return marks, remarked
 
 
 def _chart(rounds: list[Round]) -> dict[str, Any]:

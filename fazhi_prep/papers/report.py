@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -131,7 +132,9 @@ def paper_report(sitting: PaperAttempt) -> PaperReport:
     )
 
 
+@cache
 def _done_sittings():
+    """Built once (a select with its loader options costs more to build than the history page's query)."""
     return (
         select(PaperAttempt)
         .where(PaperAttempt.submitted_at.is_not(None))
@@ -146,7 +149,12 @@ def _done_sittings():
 
 def user_sittings(user_id: int) -> list[PaperAttempt]:
     """A candidate's handed-in sittings, oldest first."""
-    return list(db.session.scalars(_done_sittings().where(PaperAttempt.user_id == user_id)))
+    return list(db.session.scalars(_user_sittings(), {"user_id": user_id}))
+
+
+@cache
+def _user_sittings():
+    return _done_sittings().where(PaperAttempt.user_id == bindparam("user_id"))
 
 
 def paper_sittings(paper: Paper) -> list[PaperAttempt]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from .progress import AreaStat, ScorePoint
+
+# Items and extras are objects, not dicts: a template reads attributes, and Jinja tries an attribute
+# before an item (a dict pays for an AttributeError on every read, a few hundred a chart).
 
 
 @dataclass
@@ -15,8 +19,34 @@ class Chart:
 
     width: int
     height: int
-    items: list[dict[str, Any]]
-    extra: dict[str, Any] = field(default_factory=dict)
+    items: list[Any]
+    extra: SimpleNamespace = field(default_factory=SimpleNamespace)
+
+
+@dataclass(slots=True)
+class Dot:
+    x: float
+    y: float
+    score: float
+    label: str
+
+
+@dataclass(slots=True)
+class GridLine:
+    y: float
+    value: int
+
+
+@dataclass(slots=True)
+class Bar:
+    label: str
+    y_text: int
+    y_bar: int
+    w: float
+    percent: str
+    x_percent: int
+    level: str
+    title: str
 
 
 def timeline_chart(points: list[tuple[datetime, float, float, str]], tz) -> Chart:
@@ -34,21 +64,21 @@ def timeline_chart(points: list[tuple[datetime, float, float, str]], tz) -> Char
         x = left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
         y = top + plot_h * (1 - max(0.0, min(1.0, value / full)))
         local = at.astimezone(tz)
-        items.append({"x": round(x, 1), "y": round(y, 1), "score": value, "label": f"{local:%m-%d %H:%M} {label}"})
-    grid = [{"y": round(top + plot_h * (1 - v / 100), 1), "value": v} for v in (0, 20, 40, 60, 80, 100)]
+        items.append(Dot(round(x, 1), round(y, 1), value, f"{local:%m-%d %H:%M} {label}"))
+    grid = [GridLine(round(top + plot_h * (1 - v / 100), 1), v) for v in (0, 20, 40, 60, 80, 100)]
     return Chart(
         width,
         height,
         items,
-        {
-            "grid": grid,
-            "left": left,
-            "right": width - right,
-            "bottom": height - bottom,
-            "line": " ".join(f"{p['x']},{p['y']}" for p in items),
-            "first": points[0][0].astimezone(tz).strftime("%m-%d") if points else "",
-            "last": points[-1][0].astimezone(tz).strftime("%m-%d") if points else "",
-        },
+        SimpleNamespace(
+            grid=grid,
+            left=left,
+            right=width - right,
+            bottom=height - bottom,
+            line=" ".join(f"{p.x},{p.y}" for p in items),
+            first=points[0][0].astimezone(tz).strftime("%m-%d") if points else "",
+            last=points[-1][0].astimezone(tz).strftime("%m-%d") if points else "",
+        ),
     )
 
 
@@ -66,15 +96,15 @@ def area_chart(stats: list[AreaStat]) -> Chart:
     for i, s in enumerate(stats):
         y = 8 + i * row
         items.append(
-            {
-                "label": s.label,
-                "y_text": y + 16,
-                "y_bar": y + 23,
-                "w": round(bar_w * s.coverage, 1),
-                "percent": f"{s.coverage:.0%}",
-                "x_percent": left + bar_w + 8,
-                "level": "low" if s.coverage < 0.4 else "mid" if s.coverage < 0.8 else "high",
-                "title": f"{s.label}：覆盖率{s.coverage:.0%}（{s.points}个要点次，{s.attempts}次作答）",
-            }
+            Bar(
+                label=s.label,
+                y_text=y + 16,
+                y_bar=y + 23,
+                w=round(bar_w * s.coverage, 1),
+                percent=f"{s.coverage:.0%}",
+                x_percent=left + bar_w + 8,
+                level="low" if s.coverage < 0.4 else "mid" if s.coverage < 0.8 else "high",
+                title=f"{s.label}：覆盖率{s.coverage:.0%}（{s.points}个要点次，{s.attempts}次作答）",
+            )
         )
-    return Chart(width, 12 + row * len(stats), items, {"left": left, "bar_w": bar_w})
+    return Chart(width, 12 + row * len(stats), items, SimpleNamespace(left=left, bar_w=bar_w))

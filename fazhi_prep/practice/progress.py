@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import selectinload
 
-from ..denormalized import area_totals, user_area_rows
+from .. import reads
+from ..denormalized import area_totals
 from ..extensions import db
-from ..models import Attempt, Question, Rubric, RubricPoint
-from .question_list import QuestionStats, in_area, question_stats
+from ..models import (
+    Attempt,
+    LibraryArea,
+    Paper,
+    PaperAnswer,
+    PaperAttempt,
+    Question,
+    Rubric,
+    RubricPoint,
+    UserAreaStat,
+    limit_label,
+    seconds_used,
+)
+from .question_list import in_area
 
 HISTORY_PER_PAGE = 20
 CHART_POINTS = 60  # the score chart shows the latest attempts, not every one of thousands
@@ -28,19 +42,71 @@ def user_attempts(user_id: int) -> list[Attempt]:
     return list(db.session.scalars(stmt))
 
 
+@dataclass(slots=True)
+class HistoryRow:
+    """One attempt as the history table shows it: no answer or result text, no ORM object."""
+
+    id: int
+    submitted_at: datetime
+    started_at: datetime
+    score: float
+    override_score: float | None
+    override_comment: str | None
+    char_count: int
+    slug: str
+    title: str
+    limit_min: int | None
+    limit_max: int | None
+    sitting_id: int | None  # the 模拟考试 sitting it was written in, if any
+    paper_title: str | None
+
+    @property
+    def final_score(self) -> float:
+        return self.override_score if self.override_score is not None else self.score
+
+    @property
+    def seconds_used(self) -> int:
+        return seconds_used(self.started_at, self.submitted_at)
+
+    @property
+    def limit_label(self) -> str:
+        return limit_label(self.limit_min, self.limit_max)
+
+
 def history_query(user_id: int) -> Select:
-    """The history table, newest first, without the answer and result texts it does not show."""
+    """The history table's columns, newest first (``HistoryRow``)."""
+    return _history_statement().where(Attempt.user_id == user_id)
+
+
+@cache
+def _history_statement() -> Select:
+    """Built once: the question's columns and the paper sitting, if any, by their keys
+    (outer joins: the user's attempts stay the outer loop, in the order of their index)."""
     return (
-        select(Attempt)
-        .where(Attempt.user_id == user_id)
-        .options(selectinload(Attempt.question), defer(Attempt.result), defer(Attempt.answer),
-                 defer(Attempt.self_marks))
+        select(
+            Attempt.id, Attempt.submitted_at, Attempt.started_at, Attempt.score, Attempt.override_score,
+            Attempt.override_comment, Attempt.char_count, Question.slug, Question.title, Question.limit_min,
+            Question.limit_max, PaperAnswer.sitting_id, Paper.title.label("paper_title"),
+        )
+        .outerjoin(Question, Question.id == Attempt.question_id)
+        .outerjoin(PaperAnswer, PaperAnswer.attempt_id == Attempt.id)
+        .outerjoin(PaperAttempt, PaperAttempt.id == PaperAnswer.sitting_id)
+        .outerjoin(Paper, Paper.id == PaperAttempt.paper_id)
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
     )
 
 
+def history_rows(rows) -> list[HistoryRow]:
+    return [HistoryRow(*row) for row in rows]
+
+
+@cache
+def _count_statement() -> Select:
+    return select(func.count()).select_from(Attempt).where(Attempt.user_id == bindparam("user_id"))
+
+
 def attempt_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.user_id == user_id)) or 0
+    return reads.scalar(_count_statement(), {"user_id": user_id}) or 0
 
 
 @dataclass
@@ -50,15 +116,20 @@ class ScorePoint:
     slug: str
 
 
-def recent_scores(user_id: int, limit: int = CHART_POINTS) -> list[ScorePoint]:
-    """The latest ``limit`` scores, oldest first: only the columns the chart draws."""
-    rows = db.session.execute(
+@cache
+def _recent_scores_statement() -> Select:
+    return (
         select(Attempt.submitted_at, func.coalesce(Attempt.override_score, Attempt.score), Question.slug)
         .join(Question, Question.id == Attempt.question_id)
-        .where(Attempt.user_id == user_id)
+        .where(Attempt.user_id == bindparam("user_id"))
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-        .limit(limit)
-    ).all()
+        .limit(bindparam("limit"))
+    )
+
+
+def recent_scores(user_id: int, limit: int = CHART_POINTS) -> list[ScorePoint]:
+    """The latest ``limit`` scores, oldest first: only the columns the chart draws."""
+    rows = reads.rows(_recent_scores_statement(), {"user_id": user_id, "limit": limit})
     return [ScorePoint(at, score, slug) for at, score, slug in reversed(rows)]
 
 
@@ -87,53 +158,88 @@ def area_stats(attempts: list[Attempt], labels: dict[str, str]) -> list[AreaStat
             acc[1] += weight
             acc[2] += points
             acc[3] += 1
-    return _ranked({k: tuple(v) for k, v in totals.items()}, labels)
+    order = {key: i for i, key in enumerate(labels)}
+    return _ranked({k: tuple(v) for k, v in totals.items()}, labels, order)
 
 
-def stored_area_stats(user_id: int, labels: dict[str, str]) -> list[AreaStat]:
-    """The same figures from the running totals kept as attempts are stored (no results read)."""
-    rows = user_area_rows(db.session, user_id)
-    return _ranked({r.area: (r.weighted, r.weight, r.points, r.attempts) for r in rows}, labels)
+@cache
+def _stored_area_statement() -> Select:
+    return (
+        select(UserAreaStat.area, UserAreaStat.weighted, UserAreaStat.weight, UserAreaStat.points,
+               UserAreaStat.attempts, LibraryArea.label, LibraryArea.position)
+        .outerjoin(LibraryArea, LibraryArea.key == UserAreaStat.area)
+        .where(UserAreaStat.user_id == bindparam("user_id"))
+    )
 
 
-def _ranked(totals: dict[str, tuple], labels: dict[str, str]) -> list[AreaStat]:
+def stored_area_stats(user_id: int) -> list[AreaStat]:
+    """The same figures from the running totals kept as attempts are stored (no results read),
+    with each area's label and place in the 纲要 (one query)."""
+    rows = reads.rows(_stored_area_statement(), {"user_id": user_id})
+    labels = {r.area: r.label for r in rows if r.label is not None}
+    order = {r.area: r.position for r in rows if r.label is not None}
+    return _ranked({r.area: (r.weighted, r.weight, r.points, r.attempts) for r in rows}, labels, order)
+
+
+def _ranked(totals: dict[str, tuple], labels: dict[str, str], order: dict[str, int]) -> list[AreaStat]:
+    """Weakest first; equal coverage in 纲要 order (areas the library does not know last)."""
     stats = [
         AreaStat(key, labels.get(key, key), weighted / weight if weight else 0.0, int(points), int(attempts))
         for key, (weighted, weight, points, attempts) in totals.items()
     ]
-    order = list(labels)
-    stats.sort(key=lambda s: (round(s.coverage, 4), order.index(s.key) if s.key in order else 99))
+    stats.sort(key=lambda s: (round(s.coverage, 4), order.get(s.key, 99)))
     return stats
 
 
-def practice_for_area(area: str, user_id: int) -> Question | None:
+@dataclass
+class Suggestion:
+    slug: str
+    title: str
+
+
+def practice_for_area(area: str, user_id: int) -> Suggestion | None:
     """A published question drawing on ``area``: the one the user attempted least.
 
-    Usually one the user never tried (first in bank order, found with an
-    index and LIMIT 1); only when they tried them all are counts compared.
+    Usually one the user never tried: the first in bank order, found walking
+    the bank's index (one query, LIMIT 1). Only when they tried them all are
+    counts compared (in the database, LIMIT 1). A question draws on the area
+    when it lists it; when none does, when its current rubric has a point in it.
     """
-    candidates = select(Question).where(Question.published.is_(True), in_area(area))
-    if db.session.scalar(candidates.limit(1)) is None:
-        # no question lists the area: one whose current rubric has a point in it
-        latest = (
-            select(Rubric.question_id, func.max(Rubric.version).label("version"))
-            .group_by(Rubric.question_id)
-            .subquery()
-        )
-        with_point = (
-            select(Rubric.question_id)
-            .join(latest, (Rubric.question_id == latest.c.question_id) & (Rubric.version == latest.c.version))
-            .join(RubricPoint, RubricPoint.rubric_id == Rubric.id)
-            .where(RubricPoint.area == area)
-        )
-        candidates = select(Question).where(Question.published.is_(True), Question.id.in_(with_point))
-    tried = select(Attempt.id).where(Attempt.user_id == user_id, Attempt.question_id == Question.id).exists()
+    params = {"area": area, "user_id": user_id}
+    for draws_on in (_lists_area, _has_point_in_area):
+        fresh, least_tried = _suggestion_statements(draws_on)
+        found = reads.rows(fresh, params) or reads.rows(least_tried, params)
+        if found:
+            return Suggestion(*found[0])
+    return None
+
+
+def _lists_area():
+    return in_area(bindparam("area"))
+
+
+def _has_point_in_area():
+    latest = (
+        select(Rubric.question_id, func.max(Rubric.version).label("version"))
+        .group_by(Rubric.question_id)
+        .subquery()
+    )
+    with_point = (
+        select(Rubric.question_id)
+        .join(latest, (Rubric.question_id == latest.c.question_id) & (Rubric.version == latest.c.version))
+        .join(RubricPoint, RubricPoint.rubric_id == Rubric.id)
+        .where(RubricPoint.area == bindparam("area"))
+    )
+    return Question.id.in_(with_point)
+
+
+@cache
+def _suggestion_statements(draws_on) -> tuple[Select, Select]:
+    """(first never-tried question, least-tried question) among those ``draws_on()`` admits, built once."""
+    candidates = select(Question.slug, Question.title).where(Question.published.is_(True), draws_on())
+    mine = (Attempt.user_id == bindparam("user_id"), Attempt.question_id == Question.id)
     order = (Question.position, Question.slug)
-    fresh = db.session.scalar(candidates.where(~tried).order_by(*order).limit(1))
-    if fresh is not None:
-        return fresh
-    questions = list(db.session.scalars(candidates.order_by(*order)))
-    if not questions:
-        return None
-    stats = question_stats(user_id, [q.id for q in questions])
-    return min(questions, key=lambda q: (stats.get(q.id, QuestionStats()).attempts, q.position, q.slug))
+    fresh = candidates.where(~select(Attempt.id).where(*mine).exists()).order_by(*order).limit(1)
+    tries = select(func.count()).select_from(Attempt).where(*mine).scalar_subquery()
+    least_tried = candidates.order_by(tries, *order).limit(1)
+    return fresh, least_tried

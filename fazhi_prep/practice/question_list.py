@@ -8,10 +8,10 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import aliased, selectinload
 
+from .. import reads
 from ..extensions import db
-from ..models import Attempt, Draft, Genre, LibraryArea, Question, QuestionArea
+from ..models import Attempt, Draft, Genre, LibraryArea, Question, QuestionArea, limit_label
 
 
 @dataclass
@@ -25,76 +25,100 @@ class QuestionStats:
 
 
 @cache
-def _stats_statements() -> tuple[Select, Select, Select]:
-    """The three statements of ``question_stats``, built once (building costs more than running them)."""
-    user_id, ids = bindparam("user_id"), bindparam("ids", expanding=True)
+def _stats_statement() -> Select:
+    """The statement of ``question_stats``, built once (building costs more than running it).
+
+    One row per question: correlated subqueries on ``ix_attempts_user_question``
+    (count and best over the user's attempts at it; id, time and final score of
+    the latest, each an index seek: no attempt row is read) and the open draft.
+    """
+    user_id = bindparam("user_id")
     final = func.coalesce(Attempt.override_score, Attempt.score)
-    totals = (
-        select(Attempt.question_id, func.count(), func.max(final))
-        .where(Attempt.user_id == user_id, Attempt.question_id.in_(ids))
-        .group_by(Attempt.question_id)
-    )
-    newest = aliased(Attempt)
-    latest_id = (
-        select(newest.id)
-        .where(newest.user_id == user_id, newest.question_id == Question.id)
-        .order_by(newest.submitted_at.desc(), newest.id.desc())
-        .limit(1)
-        .correlate(Question)
-        .scalar_subquery()
-    )
-    last = select(Attempt.id, Attempt.question_id, final, Attempt.submitted_at).where(
-        Attempt.id.in_(select(latest_id).where(Question.id.in_(ids)))
-    )
-    drafts = select(Draft.question_id).where(Draft.user_id == user_id, Draft.question_id.in_(ids))
-    return totals, last, drafts
+    mine = (Attempt.user_id == user_id, Attempt.question_id == Question.id)
+
+    def of_mine(column):
+        return select(column).where(*mine).correlate(Question).scalar_subquery()
+
+    def of_latest(column):
+        return (
+            select(column)
+            .where(*mine)
+            .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+            .limit(1)
+            .correlate(Question)
+            .scalar_subquery()
+        )
+
+    draft = select(Draft.id).where(Draft.user_id == user_id, Draft.question_id == Question.id).exists()
+    return select(
+        Question.id, of_mine(func.count()), of_mine(func.max(final)),
+        of_latest(Attempt.id), of_latest(Attempt.submitted_at), of_latest(final), draft,
+    ).where(Question.id.in_(bindparam("ids", expanding=True)))
 
 
 def question_stats(user_id: int, question_ids: Iterable[int]) -> dict[int, QuestionStats]:
-    """Per question in ``question_ids``: how often the user attempted it, the best score, the last attempt.
-
-    Three small queries whatever the history's size: counts and best scores
-    grouped, the latest attempt per question (LIMIT 1 each), the open drafts.
-    ``ix_attempts_user_question`` covers all of them, so no attempt row
-    (and no result JSON) is read.
-    """
+    """Per question in ``question_ids`` the user attempted or has a draft of: how often they
+    attempted it, the best score, the last attempt, the draft (one query whatever the history's size)."""
     ids = list(question_ids)
     if not ids:
         return {}
-    params = {"user_id": user_id, "ids": ids}
-    totals, last, drafts = _stats_statements()
     stats: dict[int, QuestionStats] = {}
-    for question_id, count, best in db.session.execute(totals, params):
-        stats[question_id] = QuestionStats(attempts=count, best=best)
-    for attempt_id, question_id, score, at in db.session.execute(last, params):
-        s = stats.setdefault(question_id, QuestionStats())
-        s.last_id, s.last_at, s.last_score = attempt_id, at, score
-    for question_id in db.session.scalars(drafts, params):
-        stats.setdefault(question_id, QuestionStats()).draft = True
+    rows = reads.rows(_stats_statement(), {"user_id": user_id, "ids": ids})
+    for question_id, count, best, last_id, last_at, last_score, draft in rows:
+        if count or draft:
+            stats[question_id] = QuestionStats(count, best, last_id, last_at, last_score, bool(draft))
     return stats
+
+
+@dataclass(slots=True)
+class QuestionRow:
+    """A question as the list shows it (only these columns are read)."""
+
+    id: int
+    slug: str
+    title: str
+    genre_label: str
+    limit_min: int | None
+    limit_max: int | None
+    minutes: int
+
+    @property
+    def limit_label(self) -> str:
+        return limit_label(self.limit_min, self.limit_max)
 
 
 PER_PAGE = 20
 
 
 def questions_query(*, genre: str = "", area: str = "", limit: str = "") -> Select:
-    """Published questions matching the list page's filters (empty filter: any), in bank order.
+    """The list's columns of the published questions matching the filters (empty filter: any), in bank order.
 
     Each filter is an indexed column: genre, the area rows (``QuestionArea``), limit_max.
     """
-    stmt = (
-        select(Question)
-        .where(Question.published.is_(True))
-        .options(selectinload(Question.genre))
+    return _list_statement().where(*filters(genre=genre, area=area, limit=limit))
+
+
+def filters(*, genre: str = "", area: str = "", limit: str = "") -> list:
+    """The list page's filters as conditions on published questions."""
+    where = [Question.published.is_(True)]
+    if genre:
+        where.append(Question.genre_key == genre)
+    if area:
+        where.append(in_area(area))
+    if limit in LIMIT_BUCKETS:
+        where.append(LIMIT_BUCKETS[limit][1])
+    return where
+
+
+@cache
+def _list_statement() -> Select:
+    """Built once: ``QuestionRow``'s columns, the genre's label by its key."""
+    return (
+        select(Question.id, Question.slug, Question.title, Genre.label, Question.limit_min, Question.limit_max,
+               Question.minutes)
+        .outerjoin(Genre, Genre.key == Question.genre_key)
         .order_by(Question.position, Question.slug)
     )
-    if genre:
-        stmt = stmt.where(Question.genre_key == genre)
-    if area:
-        stmt = stmt.where(in_area(area))
-    if limit in LIMIT_BUCKETS:
-        stmt = stmt.where(LIMIT_BUCKETS[limit][1])
-    return stmt
 
 
 def in_area(area: str):
@@ -119,9 +143,14 @@ def any_published() -> bool:
 
 
 def genre_choices() -> list[tuple[str, str]]:
-    """文种 that published questions use."""
+    """文种 that published questions use (none: no question is published; every question has a genre)."""
+    return list(reads.rows(_genre_statement()))
+
+
+@cache
+def _genre_statement() -> Select:
     used = select(Question.id).where(Question.genre_key == Genre.key, Question.published.is_(True)).exists()
-    return list(db.session.execute(select(Genre.key, Genre.label).where(used).order_by(Genre.position, Genre.key)))
+    return select(Genre.key, Genre.label).where(used).order_by(Genre.position, Genre.key)
 
 
 def area_labels() -> dict[str, str]:
@@ -129,4 +158,9 @@ def area_labels() -> dict[str, str]:
 
 
 def area_choices() -> list[tuple[str, str]]:
-    return list(db.session.execute(select(LibraryArea.key, LibraryArea.label).order_by(LibraryArea.position)).all())
+    return list(reads.rows(_area_statement()))
+
+
+@cache
+def _area_statement() -> Select:
+    return select(LibraryArea.key, LibraryArea.label).order_by(LibraryArea.position)

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from .. import catalog
 from ..busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
 from ..extensions import db, login_manager
+from ..links import row_links
 from ..pagination import paginate
 from . import (
     bp,
@@ -37,7 +38,6 @@ from . import (
     errors,
     export,
     progress,
-    question_list,
     results,
     self_scoring,
     submitting,
@@ -380,20 +380,26 @@ def self_marks(attempt_id: int):
 @login_required
 def history():
     """My attempts, score over time, coverage per 纲要 area (weakest first)."""
-    page = paginate(progress.history_query(current_user.id), per_page=progress.HISTORY_PER_PAGE)
-    areas = progress.stored_area_stats(current_user.id, question_list.area_labels())
+    total = progress.attempt_count(current_user.id)
+    page = paginate(progress.history_query(current_user.id), per_page=progress.HISTORY_PER_PAGE, rows=True,
+                    known_total=total)
+    areas = progress.stored_area_stats(current_user.id)
     weakest = areas[0] if areas else None
     scores = progress.recent_scores(current_user.id)
+    attempts = progress.history_rows(page.items)
     return render_template(
         "practice/history.html",
-        attempts=page.items,
+        attempts=attempts,
+        overridden=any(a.override_score is not None for a in attempts),  # the note on overridden coverages
         page=page,
-        total=progress.attempt_count(current_user.id),
+        total=total,
         areas=areas,
         weakest=weakest,
         suggestion=progress.practice_for_area(weakest.key, current_user.id) if weakest else None,
         score_chart=charts.score_chart(scores, _display_tz()),
         area_chart=charts.area_chart(areas),
+        attempt_url=row_links("practice.attempt", "attempt_id"),
+        report_url=row_links("papers.report_page", "sitting_id"),
     )
 
 

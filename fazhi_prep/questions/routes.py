@@ -7,7 +7,8 @@ from sqlalchemy.orm import defer
 
 from .. import catalog
 from ..extensions import db
-from ..models import Attempt
+from ..links import row_links
+from ..models import Attempt, Question
 from ..pagination import paginate
 from ..practice import drafts, question_list
 from ..practice.forms import StartForm
@@ -27,19 +28,26 @@ def home():
 def index():
     """List the published questions, filtered, with the candidate's own progress on each."""
     chosen = {k: request.args.get(k, "") for k in ("genre", "area", "limit")}
-    page = paginate(question_list.questions_query(**chosen), per_page=question_list.PER_PAGE)
+    where = question_list.filters(**chosen)
+    page = paginate(question_list.questions_query(**chosen), per_page=question_list.PER_PAGE, rows=True,
+                    counted=select(Question.id).where(*where))
+    questions = [question_list.QuestionRow(*row) for row in page.items]
     args = {k: v for k, v in chosen.items() if v}
+    genres = question_list.genre_choices()
     return render_template(
         "questions/index.html",
-        questions=page.items,
+        questions=questions,
         page=page,
         args=args,
-        total=question_list.any_published(),
+        total=bool(genres),  # a genre is listed when a published question uses it
         chosen=chosen,
-        genres=question_list.genre_choices(),
+        genres=genres,
         areas=question_list.area_choices(),
         limits=[(k, label) for k, (label, _) in question_list.LIMIT_BUCKETS.items()],
-        stats=question_list.question_stats(current_user.id, [q.id for q in page.items]),
+        stats=question_list.question_stats(current_user.id, [q.id for q in questions]),
+        detail_url=row_links("questions.detail", "slug"),
+        attempt_url=row_links("practice.attempt", "attempt_id"),
+        workspace_url=row_links("practice.workspace", "slug"),
     )
 
 

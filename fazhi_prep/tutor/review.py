@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import ColumnElement, Select, case, select
+from sqlalchemy.orm import aliased
 
-from .. import catalog
+from .. import catalog, reads
 from ..boundary import is_small_int
 from ..extensions import db
-from ..models import Attempt, Question, Rescore, Rubric, User
+from ..models import Attempt, Paper, PaperAnswer, PaperAttempt, Question, Rescore, Rubric, User
 from ..scoring import score
 
 
@@ -44,64 +45,146 @@ def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
 FEW_CANDIDATES = 50
 
 
-def attempts_query(filters: Filters) -> Select:
-    """Newest first; dates are the tutor's local calendar days (both ends included)."""
+@dataclass(slots=True)
+class RescoreLine:
+    rubric_id: int
+    version: int
+    score: float
+
+
+@dataclass(slots=True)
+class ReviewRow:
+    """One attempt as the review list shows it: no answer or result text, no ORM object."""
+
+    id: int
+    submitted_at: datetime
+    username: str
+    question_id: int
+    slug: str
+    title: str
+    rubric_id: int
+    version: int  # of the rubric it was scored with
+    score: float
+    override_score: float | None
+    flags: list[str]  # labels of the result's flags
+    current_id: int | None  # the question's current rubric version
+    current_version: int | None
+    sitting_id: int | None  # the 模拟考试 sitting it was written in, if any
+    paper_title: str | None
+    rescores: list[RescoreLine]
+
+    @property
+    def final_score(self) -> float:
+        return self.override_score if self.override_score is not None else self.score
+
+    @property
+    def behind(self) -> int | None:
+        """The current rubric version, when neither this result nor a rescore was scored with it."""
+        if not self.current_id or self.current_id == self.rubric_id:
+            return None
+        if any(r.rubric_id == self.current_id for r in self.rescores):
+            return None
+        return self.current_version
+
+
+def conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The filters as conditions on ``attempts``; dates are the tutor's local calendar days (both ends included)."""
     tz = display_tz()
-    stmt = (
-        select(Attempt)
-        # only what the list shows: no answer or result text, no rubric spec, no question prompt
-        .options(
-            defer(Attempt.answer),
-            defer(Attempt.result),
-            defer(Attempt.self_marks),
-            selectinload(Attempt.user).load_only(User.username),
-            selectinload(Attempt.question).load_only(Question.slug, Question.title),
-            selectinload(Attempt.rubric).load_only(Rubric.version),
-            selectinload(Attempt.rescores).defer(Rescore.result).selectinload(Rescore.rubric).load_only(Rubric.version),
-        )
-        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-    )
+    where: list[ColumnElement[bool]] = []
     if filters.question_id:
-        stmt = stmt.where(Attempt.question_id == filters.question_id)
+        where.append(Attempt.question_id == filters.question_id)
     if filters.candidate.strip():
         needle = filters.candidate.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         matching = select(User.id).where(User.username.ilike(f"%{needle}%", escape="\\"))
         ids = db.session.scalars(matching.limit(FEW_CANDIDATES + 1)).all()
         if len(ids) <= FEW_CANDIDATES:
             # a few accounts: their own attempts by index (user_id, submitted_at), not a scan by date
-            stmt = stmt.where(Attempt.user_id.in_(ids))
+            where.append(Attempt.user_id.in_(ids))
         else:
             # many accounts match: walking attempts newest first (probing each one's account) fills a page soon
-            stmt = stmt.where(matching.where(User.id == Attempt.user_id).exists())
+            account = aliased(User)  # not the list's own join of users
+            matching = select(account.id).where(account.username.ilike(f"%{needle}%", escape="\\"))
+            where.append(matching.where(account.id == Attempt.user_id).exists())
     if filters.date_from:
-        stmt = stmt.where(Attempt.submitted_at >= _local_midnight(filters.date_from, tz))
+        where.append(Attempt.submitted_at >= _local_midnight(filters.date_from, tz))
     if filters.date_to:
-        stmt = stmt.where(Attempt.submitted_at < _local_midnight(filters.date_to + timedelta(days=1), tz))
+        where.append(Attempt.submitted_at < _local_midnight(filters.date_to + timedelta(days=1), tz))
     if filters.flagged:
         # a column kept in step with the result's flags (denormalized.py), with a partial index
-        stmt = stmt.where(Attempt.flagged.is_(True))
+        where.append(Attempt.flagged.is_(True))
     if filters.overridden:
-        stmt = stmt.where(Attempt.override_score.is_not(None))
-    return stmt
+        where.append(Attempt.override_score.is_not(None))
+    return where
 
 
-def current_versions(attempts: list[Attempt]) -> dict[int, tuple[int, int]]:
-    """(rubric id, version) of the current rubric of each question on the page, in one query."""
-    ids = {a.question_id for a in attempts}
-    if not ids:
-        return {}
+def counted(where: list[ColumnElement[bool]]) -> Select:
+    """The attempts ``attempts_query`` lists, to count: its joins add columns, never rows."""
+    return select(Attempt.id).where(*where)
+
+
+def attempts_query(where: list[ColumnElement[bool]]) -> Select:
+    """The list's columns for the attempts matching ``where``, newest first."""
+    return _list_statement().where(*where)
+
+
+@cache
+def _list_statement() -> Select:
+    """The review list's one statement for a page, built once (building it costs more than running it).
+
+    The account, question and rubric version by their keys, the question's
+    current rubric version (the latest, one index probe), the flags (read out
+    of the result only for flagged attempts) and the paper sitting, if any.
+    Outer joins keep ``attempts`` the outer loop, walked in the order of its
+    index for the filter.
+    """
+    scored_with, current = aliased(Rubric), aliased(Rubric)
     latest = (
-        select(Rubric.question_id, func.max(Rubric.version).label("version"))
-        .where(Rubric.question_id.in_(ids))
-        .group_by(Rubric.question_id)
-        .subquery()
+        select(Rubric.id)
+        .where(Rubric.question_id == Attempt.question_id)
+        .order_by(Rubric.version.desc())
+        .limit(1)
+        .correlate(Attempt)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        select(Rubric.question_id, Rubric.id, Rubric.version).join(
-            latest, (Rubric.question_id == latest.c.question_id) & (Rubric.version == latest.c.version)
+    return (
+        select(
+            Attempt.id, Attempt.submitted_at, User.username, Attempt.question_id, Question.slug, Question.title,
+            Attempt.rubric_id, scored_with.version, Attempt.score, Attempt.override_score,
+            case((Attempt.flagged, Attempt.result["flags"])).label("flags"),
+            current.id.label("current_id"), current.version.label("current_version"),
+            PaperAnswer.sitting_id, Paper.title.label("paper_title"),
         )
+        .outerjoin(User, User.id == Attempt.user_id)
+        .outerjoin(Question, Question.id == Attempt.question_id)
+        .outerjoin(scored_with, scored_with.id == Attempt.rubric_id)
+        .outerjoin(current, current.id == latest)
+        .outerjoin(PaperAnswer, PaperAnswer.attempt_id == Attempt.id)
+        .outerjoin(PaperAttempt, PaperAttempt.id == PaperAnswer.sitting_id)
+        .outerjoin(Paper, Paper.id == PaperAttempt.paper_id)
+        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
     )
-    return {question_id: (rubric_id, version) for question_id, rubric_id, version in rows}
+
+
+def review_rows(rows) -> list[ReviewRow]:
+    """The page's rows of ``attempts_query`` with their rescores (one more query, for the page)."""
+    rescores: dict[int, list[RescoreLine]] = {}
+    if rows:
+        found = reads.rows(
+            select(Rescore.attempt_id, Rescore.rubric_id, Rubric.version, Rescore.score)
+            .join(Rubric, Rubric.id == Rescore.rubric_id)
+            .where(Rescore.attempt_id.in_([r.id for r in rows]))
+            .order_by(Rescore.created_at)
+        )
+        for attempt_id, rubric_id, version, rescore_score in found:
+            rescores.setdefault(attempt_id, []).append(RescoreLine(rubric_id, version, rescore_score))
+    return [
+        ReviewRow(
+            r.id, r.submitted_at, r.username, r.question_id, r.slug, r.title, r.rubric_id, r.version, r.score,
+            r.override_score, _labels(r.flags), r.current_id, r.current_version, r.sitting_id, r.paper_title,
+            rescores.get(r.id, []),
+        )
+        for r in rows
+    ]
 
 
 # Up to this many questions the filter is a drop-down; a larger bank gets a 题号 box instead.
@@ -110,14 +193,14 @@ CHOICES_MAX = 200
 
 def question_choices() -> list[tuple[str, str]] | None:
     """The question filter's options, or None when the bank is too large for a drop-down."""
-    # counted first, bounded (a sort of a large bank by position would cost more than the page)
-    bounded = select(Question.id).limit(CHOICES_MAX + 1).subquery()
-    if db.session.scalar(select(func.count()).select_from(bounded)) > CHOICES_MAX:
+    # read unsorted, at most one past the limit, and sorted here: a sort of a large bank by position
+    # would cost more than the page (slugs are lower-case letters, digits and -: the same order anywhere)
+    rows = list(reads.rows(select(Question.id, Question.slug, Question.title, Question.position)
+                           .limit(CHOICES_MAX + 1)))
+    if len(rows) > CHOICES_MAX:
         return None
-    rows = db.session.execute(
-        select(Question.id, Question.slug, Question.title).order_by(Question.position, Question.slug)
-    ).all()
-    return [("", "全部题目")] + [(str(i), f"{slug} · {title}") for i, slug, title in rows]
+    rows.sort(key=lambda r: (r.position, r.slug))
+    return [("", "全部题目")] + [(str(i), f"{slug} · {title}") for i, slug, title, _ in rows]
 
 
 def question_id_for(value: str) -> int | None:
@@ -156,15 +239,6 @@ def flag_names(attempt: Attempt) -> list[str]:
 
 def _labels(flags: list[dict[str, Any]] | None) -> list[str]:
     return [FLAG_LABELS.get(f.get("name"), f.get("name")) for f in flags or []]
-
-
-def flag_names_for(attempts: list[Attempt]) -> dict[int, list[str]]:
-    """Flag labels of the flagged attempts on a list page: only the flags are read out of the result JSON."""
-    ids = [a.id for a in attempts if a.flagged]
-    if not ids:
-        return {}
-    rows = db.session.execute(select(Attempt.id, Attempt.result["flags"]).where(Attempt.id.in_(ids)))
-    return {attempt_id: _labels(flags) for attempt_id, flags in rows}
 
 
 def set_override(attempt: Attempt, value: float, comment: str, tutor: User) -> None:

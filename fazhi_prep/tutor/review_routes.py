@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..auth.roles import tutor_required
 from ..boundary import is_small_int as _small_int
 from ..extensions import db
+from ..links import row_links
 from ..models import Attempt
 from ..pagination import paginate
 from . import bp, review
@@ -35,13 +36,16 @@ def attempts():
     """Candidates' attempts, newest first, filtered by question, candidate, date and flags."""
     form = AttemptFilterForm(request.args)
     form.question.choices = choices(review.question_choices() or [])
-    page = paginate(review.attempts_query(_filters(form)), per_page=PER_PAGE)
+    where = review.conditions(_filters(form))
+    page = paginate(review.attempts_query(where), per_page=PER_PAGE, rows=True, counted=review.counted(where))
     args = {k: v for k, v in request.args.items() if k != "page"}
+    # the question drop-down and each row's links are written out in the template (WTForms' select widget
+    # and url_for cost more per option and per row than the rest of the page)
     return render_template(
-        "tutor/attempts.html", form=form, page=page, args=args, flags=review.flag_names_for(page.items),
+        "tutor/attempts.html", form=form, page=page, args=args, attempts=review.review_rows(page.items),
         typed_question=not form.question.choices,
-        current=review.current_versions(page.items),
-        rescore_form=RevisionForm(formdata=None),
+        attempt_url=row_links("tutor.attempt", "attempt_id"),
+        report_url=row_links("papers.report_page", "sitting_id"),
     )
 
 
