@@ -7,7 +7,8 @@ import re
 import pytest
 from markupsafe import escape
 
-from fazhi_prep.practice.results import MARK_LABELS, Mark, point_status, segments
+from fazhi_prep.practice.highlights import Mark, segments
+from fazhi_prep.practice.results import MARK_LABELS, point_status
 from tests.conftest import login, make_user
 from tests.practice_support import NOTICE, attempts_of, start, submit, token
 from tests.test_bank_load import load

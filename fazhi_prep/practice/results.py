@@ -1,4 +1,4 @@
-"""The result page: highlights, point rows, model answers beside the candidate's, access."""
+"""The result page: point rows, model answers beside the candidate's, access (highlights: ``highlights``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..extensions import db
 from ..model_results import model_results
 from ..models import Attempt, Question, Role
 from ..scoring.coverage import credit
+from .highlights import Segment, marks_from, segments
 from .question_list import area_labels
 
 MARKS = ("covered", "partly", "missed")
@@ -34,92 +35,6 @@ def point_status(point: dict[str, Any]) -> str:
     (text flagged as 堆砌 or 照抄 does not cover anything)."""
     share = credit(float(point.get("counted_coverage", point.get("coverage", 0.0))), "tiered")
     return "covered" if share >= 1.0 else "partly" if share > 0 else "missed"
-
-
-@dataclass
-class Mark:
-    """One highlighted span: which points (numbers) or errors it belongs to."""
-
-    start: int
-    end: int
-    points: tuple[int, ...] = ()
-    labels: tuple[str, ...] = ()
-    counted: bool = True
-    error: str | None = None
-
-
-@dataclass
-class Segment:
-    text: str
-    points: tuple[int, ...] = ()
-    labels: tuple[str, ...] = ()
-    counted: bool = True
-    error: str | None = None
-    tag: str = ""  # point numbers shown after the last piece of a highlighted run
-
-    @property
-    def marked(self) -> bool:
-        return bool(self.points or self.error)
-
-
-def _marks_from(result: dict[str, Any], numbers: dict[str, int]) -> list[Mark]:
-    marks = []
-    for point in result.get("points", []):
-        n = numbers.get(point["key"])
-        if n is None:
-            continue
-        for hit in point.get("hits", []):
-            spans = {tuple(s) for s in hit.get("spans") or []} | {tuple(hit["span"])}
-            for a, b in spans:
-                marks.append(Mark(a, b, (n,), (point["label"],), bool(hit.get("counted", True))))
-    for error in result.get("errors", []):
-        a, b = error["span"]
-        marks.append(Mark(a, b, error=f"应为“{error['right']}”：{error['explain']}"))
-    return marks
-
-
-def segments(text: str, marks: list[Mark]) -> list[Segment]:
-    """Split ``text`` at every mark boundary; each piece knows what covers it.
-
-    The template renders the pieces escaped (never ``|safe`` on answer text).
-    """
-    bounds = {0, len(text)}
-    spans: list[tuple[int, int, int]] = []  # (mark index, clamped start, clamped end)
-    for i, m in enumerate(marks):
-        a, b = max(0, min(m.start, len(text))), max(0, min(m.end, len(text)))
-        if a < b:
-            bounds.update((a, b))
-            spans.append((i, a, b))
-    cuts = sorted(bounds)
-    # one sweep over the cuts: marks open at their start and close at their end
-    opening: dict[int, list[int]] = {}
-    closing: dict[int, list[int]] = {}
-    for i, a, b in spans:
-        opening.setdefault(a, []).append(i)
-        closing.setdefault(b, []).append(i)
-    active: set[int] = set()
-    out: list[Segment] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        active.difference_update(closing.get(a, ()))
-        active.update(opening.get(a, ()))
-        covering = [marks[i] for i in sorted(active)]  # in the marks' own order, as before
-        nums: dict[int, str] = {}
-        for m in covering:
-            for n, label in zip(m.points, m.labels, strict=True):
-                nums.setdefault(n, label)
-        error = next((m.error for m in covering if m.error), None)
-        counted = all(m.counted for m in covering if m.points)
-        seg = Segment(text[a:b], tuple(sorted(nums)), tuple(nums[n] for n in sorted(nums)), counted, error)
-        prev = out[-1] if out else None
-        if prev and (prev.points, prev.counted, prev.error) == (seg.points, seg.counted, seg.error):
-            prev.text += seg.text
-        else:
-            out.append(seg)
-    for i, seg in enumerate(out):
-        nxt = out[i + 1] if i + 1 < len(out) else None
-        if seg.points and (nxt is None or not set(seg.points) <= set(nxt.points)):
-            seg.tag = ",".join(str(n) for n in seg.points)
-    return out
 
 
 @dataclass
@@ -262,7 +177,7 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
         question=attempt.question,
         result=result,
         points=rows,
-        answer=segments(attempt.answer, _marks_from(result, numbers)),
+        answer=segments(attempt.answer, marks_from(result, numbers)),
         models=models,
         model=chosen,
         model_only=model_only,
@@ -285,7 +200,7 @@ def _model_views(
             title=a.title,
             author=a.author,
             note=a.note,
-            segments=segments(a.body, _marks_from(scored[a.variant], numbers)),
+            segments=segments(a.body, marks_from(scored[a.variant], numbers)),
             char_count=scored[a.variant]["char_count"],
         )
         for a in attempt.question.model_answers
