@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from threading import Lock
 from typing import Any
 
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
 from ..extensions import db
-from ..model_results import model_results
-from ..models import Attempt, Question, Role
+from ..model_results import model_results, text_hashes
+from ..models import Attempt, ModelAnswer, Question, Role, Rubric
 from ..scoring.coverage import credit
-from .highlights import Segment, marks_from, segments
-from .question_list import area_labels
+from .highlights import Segment, highlight_html, marks_from, segments
 
 MARKS = ("covered", "partly", "missed")
 MARK_LABELS = {"covered": "覆盖", "partly": "部分", "missed": "未覆盖"}
@@ -77,6 +81,7 @@ class ModelView:
     note: str
     segments: list[Segment]
     char_count: int
+    html: Markup = Markup()  # the segments, highlighted (highlight_html)
 
 
 @dataclass
@@ -90,7 +95,10 @@ class AttemptView:
     model: ModelView | None
     model_only: list[PointRow]  # points the model answer covers and the attempt does not
     seconds_used: int
-    area_labels: dict[str, str]
+
+    @property
+    def answer_html(self) -> Markup:
+        return highlight_html(self.answer)
 
     @property
     def self_marked(self) -> bool:
@@ -159,15 +167,18 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
     result = attempt.result
     rows = point_rows(attempt)
     numbers = {r.key: r.number for r in rows}
-    scored = _score_models(attempt)
-    models = _model_views(attempt, numbers, scored)
+    columns = _model_columns(attempt, tuple(numbers))
+    models = [
+        ModelView(variant=a.variant, title=a.title, author=a.author, note=a.note,
+                  segments=column.segments, char_count=column.char_count, html=column.html)
+        for a, column in columns
+    ]
     chosen = next((m for m in models if m.variant == model_variant), models[0] if models else None)
-    by_key = {r.key: r for r in rows}
     if chosen is not None:
-        for point in scored[chosen.variant].get("points", []):
-            if point["key"] in by_key:
-                by_key[point["key"]].model_status = point_status(point)
-                by_key[point["key"]].model_terms = _terms(point)
+        statuses = next(column.statuses for a, column in columns if a.variant == chosen.variant)
+        for row in rows:
+            if row.key in statuses:
+                row.model_status, row.model_terms = statuses[row.key]
     model_only = [
         r for r in rows
         if r.model_status and MARK_RANK[r.model_status] > MARK_RANK[r.status]
@@ -182,33 +193,85 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
         model=chosen,
         model_only=model_only,
         seconds_used=attempt.seconds_used,
-        area_labels=area_labels(),
     )
 
 
-def _score_models(attempt: Attempt) -> dict[str, dict[str, Any]]:
-    # stored per rubric version and text (model_results): scored on first use only
-    return model_results(attempt.question, attempt.rubric)
+@dataclass(frozen=True)
+class ModelColumn:
+    """One scored model answer as the result page shows it, numbered like the attempt's points."""
+
+    segments: list[Segment]
+    html: Markup
+    char_count: int
+    statuses: dict[str, tuple[str, list[str]]]  # point key -> (status, terms written)
 
 
-def _model_views(
-    attempt: Attempt, numbers: dict[str, int], scored: dict[str, dict[str, Any]]
-) -> list[ModelView]:
-    return [
-        ModelView(
-            variant=a.variant,
-            title=a.title,
-            author=a.author,
-            note=a.note,
-            segments=segments(a.body, marks_from(scored[a.variant], numbers)),
-            char_count=scored[a.variant]["char_count"],
-        )
-        for a in attempt.question.model_answers
-    ]
+def model_column(result: dict[str, Any], body: str, point_keys: tuple[str, ...]) -> ModelColumn:
+    numbers = {key: n for n, key in enumerate(point_keys, start=1)}
+    segs = segments(body, marks_from(result, numbers))
+    return ModelColumn(
+        segments=segs,
+        html=highlight_html(segs),
+        char_count=result["char_count"],
+        statuses={p["key"]: (point_status(p), _terms(p)) for p in result.get("points", [])},
+    )
+
+
+# A model answer's column depends only on its stored result and the attempt's point numbering.
+# The stored result is keyed by rubric version, model answer and text_hash (its text, the
+# question's texts, the 常见错误 and ENGINE_VERSION; see model_results), so a column is built
+# once per process and key rather than on every view (loading the stored JSON and splitting
+# the text were a sixth of the page). The rubric's fingerprint and creation time are in the
+# key too (as in catalog.rubric_spec): a reused id in an emptied database never hits.
+_MODEL_COLUMNS: OrderedDict[tuple, ModelColumn] = OrderedDict()
+_MODEL_COLUMNS_MAX = 256
+_MODEL_COLUMNS_LOCK = Lock()  # threaded servers: one request at a time reorders the LRU
+
+
+def _model_columns(attempt: Attempt, point_keys: tuple[str, ...]) -> list[tuple[ModelAnswer, ModelColumn]]:
+    question, rubric = attempt.question, attempt.rubric
+    answers = list(question.model_answers)
+    hashes = text_hashes(question, answers)
+    stamp = (rubric.id, rubric.fingerprint, rubric.created_at)
+    keys = {a.id: (*stamp, a.id, hashes[a.id], point_keys) for a in answers}
+    found = {a.id: _cached_column(keys[a.id]) for a in answers}
+    missing = [a for a in answers if found[a.id] is None]
+    if missing:
+        # stored per rubric version and text (model_results): scored on first use only
+        scored = model_results(question, rubric, missing, hashes)
+        for a in missing:
+            found[a.id] = model_column(scored[a.variant], a.body, point_keys)
+            _cache_column(keys[a.id], found[a.id])
+    return [(a, found[a.id]) for a in answers]
+
+
+def _cached_column(key: tuple) -> ModelColumn | None:
+    with _MODEL_COLUMNS_LOCK:
+        column = _MODEL_COLUMNS.get(key)
+        if column is not None:
+            _MODEL_COLUMNS.move_to_end(key)
+        return column
+
+
+def _cache_column(key: tuple, column: ModelColumn) -> None:
+    with _MODEL_COLUMNS_LOCK:
+        _MODEL_COLUMNS[key] = column
+        _MODEL_COLUMNS.move_to_end(key)
+        while len(_MODEL_COLUMNS) > _MODEL_COLUMNS_MAX:
+            _MODEL_COLUMNS.popitem(last=False)
+
+
+# The result page reads the attempt's question (and its 文种) and rubric version: one query, not
+# three; the rubric's spec as written (JSON) is only read if a model answer must be scored.
+_WITH_QUESTION_AND_RUBRIC = (
+    joinedload(Attempt.question).joinedload(Question.genre),
+    joinedload(Attempt.rubric).defer(Rubric.spec),
+)
+
 
 def attempt_for(user, attempt_id: int, *, write: bool = False) -> Attempt | None:
     """The attempt if ``user`` may see it: its owner, or (read-only) a tutor."""
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id, options=_WITH_QUESTION_AND_RUBRIC)
     if attempt is None:
         return None
     if attempt.user_id == user.id:

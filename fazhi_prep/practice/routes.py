@@ -334,20 +334,23 @@ def attempt(attempt_id: int):
     """The result: score, highlights, points, format, model answer side by side, self-marks."""
     attempt = _attempt_or_404(attempt_id)
     view = results.attempt_view(attempt, request.args.get("model"))
-    db.session.commit()  # keeps model-answer results scored on this first view
-    return render_result_page(view)
+    page = render_result_page(view)
+    # Keeps model-answer results scored on this first view; after rendering, so that
+    # the commit does not expire (and reload) what the page shows.
+    db.session.commit()
+    return page
 
 
 def render_result_page(view, form=None, status: int = 200):
+    """The result page; ``form``: a self-marking form that failed validation, shown with its errors."""
     owner = view.attempt.user_id == current_user.id
-    if owner and form is None:
-        form = self_mark_form(view.points)
     return (
         render_template(
             "practice/attempt.html",
             view=view,
-            form=form if owner else None,
-            again=StartForm(),
+            self_marks=self_scoring.self_mark_fields(view.points, form) if owner else None,
+            mark_choices=self_scoring.MARK_CHOICES,
+            note_max=self_scoring.NOTE_MAX,
             mark_labels=results.MARK_LABELS,
             flag_labels=results.FLAG_LABELS,
             deduction_labels=results.DEDUCTION_LABELS,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Attempt
 from .errors import PracticeError
-from .results import MARKS
+from .results import MARK_LABELS, MARKS, PointRow
 
 NOTE_MAX = 200
 
@@ -23,3 +24,33 @@ def save_self_marks(attempt: Attempt, marks: dict[str, tuple[str, str]]) -> None
         stored[key] = {"mark": mark, "note": (note or "").strip()[:NOTE_MAX]}
     # A new dict (not an in-place change) so the JSON column is marked dirty.
     attempt.self_marks = stored
+
+
+MARK_CHOICES = tuple((m, MARK_LABELS[m]) for m in MARKS)
+
+
+@dataclass
+class SelfMarkField:
+    """One point of the self-marking form as the result page writes it out (mark_<index>, note_<index>).
+
+    The page writes the radio buttons as plain HTML: WTForms builds a form
+    class per attempt and renders widget by widget, a quarter of the page's
+    time. The WTForms form (forms.self_mark_form) still validates the post.
+    """
+
+    index: int
+    point: PointRow
+    mark: str | None
+    note: str
+    mark_errors: list[str] = field(default_factory=list)
+    note_errors: list[str] = field(default_factory=list)
+
+
+def self_mark_fields(points: list[PointRow], form: Any = None) -> list[SelfMarkField]:
+    """The form's rows: the stored self-marks, or what was posted to a form that failed validation."""
+    if form is None:
+        return [SelfMarkField(i, p, p.self_mark, p.self_note or "") for i, p in enumerate(points)]
+    return [
+        SelfMarkField(i, point, mark.data, note.data or "", list(mark.errors), list(note.errors))
+        for i, (point, mark, note) in enumerate(form.point_fields)
+    ]
