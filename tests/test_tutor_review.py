@@ -171,3 +171,22 @@ def test_the_rescore_card_speaks_of_what_the_page_shows_and_opens_in_full(app, c
     own = client.get(f"/attempts/{first.id}").get_data(as_text=True)
     assert "上面显示的是教师改分（78 分）。" in own and full_url not in own
     assert client.get(full_url).status_code == 403
+
+
+def test_a_rescore_in_full_shows_its_own_points_after_the_original_was_shown(app, client, attempts, mini_root):
+    """The original's points, rendered once per attempt (practice/result_parts.py), are not the rescore's."""
+    first = attempts[0]
+    edit(mini_root / QUESTION, "weight: 2", "weight: 6")
+    load(app, mini_root)
+    post_form(client, "/tutor/attempts/rescore", {"attempt": [str(first.id)]}, page="/tutor/attempts")
+    rescore = db.session.scalar(select(Rescore).where(Rescore.attempt_id == first.id))
+
+    def points(page: str) -> str:
+        return page.split('<ol class="points">', 1)[1].split("</ol>", 1)[0]
+
+    original = client.get(f"/tutor/attempts/{first.id}").get_data(as_text=True)
+    full = client.get(f"/tutor/attempts/{first.id}/rescores/{rescore.id}").get_data(as_text=True)
+    assert points(full) != points(original)
+    maxima = [f"/ {p['max']:g} 分" for p in rescore.result["points"]]
+    assert all(m in points(full) for m in maxima)
+    assert points(client.get(f"/tutor/attempts/{first.id}").get_data(as_text=True)) == points(original)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from threading import Lock
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..model_results import model_results, text_hashes
-from ..models import Attempt, ModelAnswer, Question, Role, Rubric
+from ..models import Attempt, ModelAnswer, Question, Rescore, Role, Rubric
 from ..scoring.coverage import credit
 from .highlights import Segment, highlight_html, marks_from, segments
 
@@ -90,11 +91,15 @@ class AttemptView:
     question: Question
     result: dict[str, Any]
     points: list[PointRow]
-    answer: list[Segment]
     models: list[ModelView]
     model: ModelView | None
     model_only: list[PointRow]  # points the model answer covers and the attempt does not
     seconds_used: int
+
+    @cached_property
+    def answer(self) -> list[Segment]:
+        """The candidate's answer in highlighted pieces (only when the page is not already rendered)."""
+        return segments(self.attempt.answer, marks_from(self.result, {p.key: p.number for p in self.points}))
 
     @property
     def answer_html(self) -> Markup:
@@ -188,7 +193,6 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
         question=attempt.question,
         result=result,
         points=rows,
-        answer=segments(attempt.answer, marks_from(result, numbers)),
         models=models,
         model=chosen,
         model_only=model_only,
@@ -261,17 +265,19 @@ def _cache_column(key: tuple, column: ModelColumn) -> None:
             _MODEL_COLUMNS.popitem(last=False)
 
 
-# The result page reads the attempt's question (and its 文种) and rubric version: one query, not
-# three; the rubric's spec as written (JSON) is only read if a model answer must be scored.
-_WITH_QUESTION_AND_RUBRIC = (
+# The result page reads the attempt's question (and its 文种), rubric version and rescores (most
+# attempts have none): one query, not four. The rubric's spec as written (JSON) is only read if a
+# model answer must be scored; a rescore's result only on its own page.
+_FOR_RESULT_PAGE = (
     joinedload(Attempt.question).joinedload(Question.genre),
     joinedload(Attempt.rubric).defer(Rubric.spec),
+    joinedload(Attempt.rescores).defer(Rescore.result),
 )
 
 
 def attempt_for(user, attempt_id: int, *, write: bool = False) -> Attempt | None:
     """The attempt if ``user`` may see it: its owner, or (read-only) a tutor."""
-    attempt = db.session.get(Attempt, attempt_id, options=_WITH_QUESTION_AND_RUBRIC)
+    attempt = db.session.get(Attempt, attempt_id, options=_FOR_RESULT_PAGE)
     if attempt is None:
         return None
     if attempt.user_id == user.id:

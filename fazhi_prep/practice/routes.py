@@ -38,6 +38,7 @@ from . import (
     export,
     progress,
     question_list,
+    result_parts,
     results,
     self_scoring,
     submitting,
@@ -348,6 +349,7 @@ def render_result_page(view, form=None, status: int = 200):
         render_template(
             "practice/attempt.html",
             view=view,
+            parts=result_parts.result_parts(view),
             self_marks=self_scoring.self_mark_fields(view.points, form) if owner else None,
             mark_choices=self_scoring.MARK_CHOICES,
             note_max=self_scoring.NOTE_MAX,
