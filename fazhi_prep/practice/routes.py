@@ -43,7 +43,7 @@ from . import (
     self_scoring,
     submitting,
 )
-from .forms import AnswerForm, StartForm, self_mark_form
+from .forms import AnswerForm, self_mark_form
 
 LAPSED = "登录已过期，请重新登录。你的内容已保存在本机浏览器中，登录后会自动恢复。"
 STALE = "页面已过期（安全校验失败）。你的内容没有丢失，请再提交一次。"
@@ -170,10 +170,10 @@ def duration(seconds: int) -> str:
 def start(slug: str):
     """开始作答 / 再练一次: start the server's clock (an open draft keeps its clock)."""
     question = catalog.question_or_404(slug)
-    form = StartForm()
-    form.validate()
+    # The form (StartForm) has one optional choice; CSRFProtect has checked the token already.
+    exam_mode = request.form.get("mode") == "exam"
     try:
-        _, created = drafts.start_draft(current_user.id, question, exam_mode=form.mode.data == "exam")
+        _, created = drafts.start_draft(current_user.id, question, exam_mode=exam_mode)
         db.session.commit()
     except IntegrityError:  # a second tab started the same draft a moment earlier
         db.session.rollback()
@@ -305,7 +305,7 @@ def submit(slug: str):
     late = draft is not None and drafts.exam_closed(draft, question)
     try:
         attempt = submitting.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
-                                           revision=form.base_revision())
+                                           revision=form.base_revision(), draft=draft)
     except errors.DraftConflict as exc:
         db.session.rollback()  # nothing was written: the candidate chooses first
         return _render_workspace(question, exc.draft, form, error=exc.message, status=409, conflict=True)
@@ -313,10 +313,12 @@ def submit(slug: str):
         db.session.commit()  # the text was kept as the draft
         draft = drafts.get_draft(current_user.id, question)
         return _render_workspace(question, draft, form, error=exc.message, status=422)
+    db.session.flush()
+    attempt_id = attempt.id  # read before the commit, which would expire (and reload) the attempt
     db.session.commit()
     if late:
         flash("考试时间已过，按时间到时保存的内容交卷；之后写的内容不计入。", "info")
-    return redirect(url_for("practice.attempt", attempt_id=attempt.id))
+    return redirect(url_for("practice.attempt", attempt_id=attempt_id))
 
 
 # -- results ---------------------------------------------------------------
