@@ -20,12 +20,16 @@ def _choices(pairs: list[tuple[str, str]]) -> list:
     return [SelectChoice(v, label) for v, label in pairs] if SelectChoice else pairs
 
 
+# 作答模式, the default first; the question page writes these out as radio buttons
+START_MODES = (("practice", "练习模式（到时后继续计时）"), ("exam", "考试模式（到时自动交卷）"))
+
+
 class StartForm(FlaskForm):
     """开始作答: starts the server's clock for this question."""
 
     mode = RadioField(
         "作答模式",
-        choices=_choices([("practice", "练习模式（到时后继续计时）"), ("exam", "考试模式（到时自动交卷）")]),
+        choices=_choices(list(START_MODES)),
         default="practice",
         validators=[Optional()],
     )

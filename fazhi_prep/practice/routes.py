@@ -187,7 +187,7 @@ def start(slug: str):
 @login_required
 def workspace(slug: str):
     """The practice page: prompt, materials, editor, clock, 字数 and 方格纸."""
-    question = catalog.question_or_404(slug)
+    question = catalog.question_or_404(slug, with_genre=True)
     draft = drafts.get_draft(current_user.id, question)
     if draft is None:
         flash("点击“开始作答”后开始计时。", "info")
