@@ -108,6 +108,16 @@ def _store(rubric_id: int, answer_id: int, digest: str, result: dict[str, Any]) 
             )
     except IntegrityError:
         pass
+    db.session.info[_STORED] = True
+
+
+_STORED = "model_results_stored"
+
+
+def commit_stored() -> None:
+    """Commit the results this request scored and stored, if any: a page that only read them need not commit."""
+    if db.session.info.pop(_STORED, False):
+        db.session.commit()
 
 
 def warm(questions: list[Question]) -> int:

@@ -26,7 +26,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import catalog
+from .. import catalog, model_results
 from ..busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
 from ..extensions import db, login_manager
 from ..pagination import paginate
@@ -340,7 +340,7 @@ def attempt(attempt_id: int):
     page = render_result_page(view)
     # Keeps model-answer results scored on this first view; after rendering, so that
     # the commit does not expire (and reload) what the page shows.
-    db.session.commit()
+    model_results.commit_stored()
     return page
 
 

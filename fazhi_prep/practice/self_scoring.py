@@ -26,7 +26,8 @@ def save_self_marks(attempt: Attempt, marks: dict[str, tuple[str, str]]) -> None
     attempt.self_marks = stored
 
 
-MARK_CHOICES = tuple((m, MARK_LABELS[m]) for m in MARKS)
+# (option number, value, label) of each radio button: ids mark_<point>-<option>, as WTForms numbered them
+MARK_CHOICES = tuple((n, m, MARK_LABELS[m]) for n, m in enumerate(MARKS))
 
 
 @dataclass
