@@ -121,7 +121,7 @@ def csrf_failed(error):
         if draft is not None:
             form = AnswerForm(data={"text": request.form.get("text", ""), "revision": request.form.get("revision")})
             # nothing was saved: the page keeps the revision it was written from
-            return _render_workspace(question, draft, form, error=STALE, status=400,
+            return _render_workspace(question, draft, form.text.data or "", error=STALE, status=400,
                                      revision=form.base_revision())
     return render_template("errors/error.html", code=400, message=STALE), 400
 
@@ -141,8 +141,8 @@ def database_busy(error):
         draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
             # Without scripts the page is all that holds the text: show it again, unsaved.
-            form = AnswerForm(data={"text": request.form.get("text", "")})
-            response, status = _render_workspace(question, draft, form, error=BUSY_MESSAGE, status=503)
+            text = request.form.get("text", "")
+            response, status = _render_workspace(question, draft, text, error=BUSY_MESSAGE, status=503)
             return response, status, retry_headers()
     return render_template("errors/error.html", code=503, message=BUSY_MESSAGE), 503, retry_headers()
 
@@ -199,27 +199,28 @@ def workspace(slug: str):
             flash("考试时间已到，已按时间到时保存的内容自动交卷。", "info")
             return redirect(url_for("practice.attempt", attempt_id=attempt.id))
         flash("考试时间已到，你还没有可交的答案；本题已转为练习模式，可以继续作答。", "info")
-    return _render_workspace(question, draft, AnswerForm(data={"text": draft.text}))
+    return _render_workspace(question, draft, draft.text)
 
 
-def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200,
+def _render_workspace(question, draft, text: str, *, error: str | None = None, status: int = 200,
                       conflict: bool = False, revision: int | None = None):
+    """The practice page showing ``text`` in the editor (the draft's, or what a refused post sent)."""
     now = drafts.now_utc()
-    # Saving again from this page builds on what the server holds now (after a
-    # conflict: the candidate has seen both texts), unless told otherwise.
-    form.revision.data = str(revision if revision is not None else draft.revision)
     return (
         render_template(
             "practice/workspace.html",
             question=question,
             draft=draft,
-            form=form,
+            text=text,
+            # Saving again from this page builds on what the server holds now (after a
+            # conflict: the candidate has seen both texts), unless told otherwise.
+            revision=revision if revision is not None else draft.revision,
             error=error,
             state=drafts.draft_state(draft, now),
             elapsed=drafts.elapsed_seconds(draft, now),
             limit_floor=drafts.limit_floor(question),
             # After a refused submit the page shows the posted text, which may not be the draft's.
-            unsaved=drafts.clean_text(form.text.data or "") != draft.text,
+            unsaved=drafts.clean_text(text) != draft.text,
             max_answer=_max_answer(),
             display_tz=str(_display_tz()),
             autosave_ms=int(current_app.config.get("AUTOSAVE_MS", 3000)),
@@ -258,7 +259,8 @@ def save(slug: str):
             flash(exc.message, "error")
             return redirect(url_for("questions.detail", slug=slug))
         conflict = isinstance(exc, errors.DraftConflict)
-        return _render_workspace(question, draft, form, error=exc.message, status=409 if conflict else 422,
+        return _render_workspace(question, draft, form.text.data or "", error=exc.message,
+                                 status=409 if conflict else 422,
                                  conflict=conflict)
     db.session.commit()
     flash(f"草稿已保存（{localtime(draft.saved_at, '%H:%M:%S')}）。", "success")
@@ -308,11 +310,12 @@ def submit(slug: str):
                                            revision=form.base_revision(), draft=draft)
     except errors.DraftConflict as exc:
         db.session.rollback()  # nothing was written: the candidate chooses first
-        return _render_workspace(question, exc.draft, form, error=exc.message, status=409, conflict=True)
+        return _render_workspace(question, exc.draft, form.text.data or "", error=exc.message, status=409,
+                                 conflict=True)
     except errors.PracticeError as exc:
         db.session.commit()  # the text was kept as the draft
         draft = drafts.get_draft(current_user.id, question)
-        return _render_workspace(question, draft, form, error=exc.message, status=422)
+        return _render_workspace(question, draft, form.text.data or "", error=exc.message, status=422)
     db.session.flush()
     attempt_id = attempt.id  # read before the commit, which would expire (and reload) the attempt
     db.session.commit()
