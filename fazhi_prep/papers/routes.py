@@ -12,11 +12,10 @@ from types import SimpleNamespace
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import PaperAnswer, PaperAttempt, Role
+from ..models import Attempt, PaperAttempt, Role
 from ..practice import errors
 from ..practice.drafts import limit_floor
 from ..practice.routes import (
@@ -359,10 +358,11 @@ def paper_history(user_id: int) -> SimpleNamespace:
 def paper_of_attempt(attempt_id: int) -> PaperAttempt | None:
     """The sitting an attempt was written in, for the result page's link back to the paper.
 
-    Most attempts are not in a paper: one small indexed lookup, and the sitting only when there is one.
+    The page's attempt is in the session already, usually with its paper answer (loaded with it).
     """
-    sitting_id = db.session.scalar(select(PaperAnswer.sitting_id).where(PaperAnswer.attempt_id == attempt_id))
-    return db.session.get(PaperAttempt, sitting_id) if sitting_id is not None else None
+    attempt = db.session.get(Attempt, attempt_id)
+    answer = attempt.paper_answer if attempt is not None else None
+    return answer.sitting if answer is not None else None
 
 
 @bp.app_template_global("papers_of_attempts")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..model_results import model_results, text_hashes
-from ..models import Attempt, ModelAnswer, Question, Rescore, Role, Rubric
+from ..models import Attempt, ModelAnswer, PaperAnswer, Question, Rescore, Role, Rubric
 from ..scoring.coverage import credit
 from .highlights import Segment, highlight_html, marks_from, segments
 
@@ -265,13 +265,14 @@ def _cache_column(key: tuple, column: ModelColumn) -> None:
             _MODEL_COLUMNS.popitem(last=False)
 
 
-# The result page reads the attempt's question (and its 文种), rubric version and rescores (most
-# attempts have none): one query, not four. The rubric's spec as written (JSON) is only read if a
-# model answer must be scored; a rescore's result only on its own page.
+# The result page reads the attempt's question (and its 文种), rubric version, rescores and paper
+# question (most attempts have neither): one query, not five. The rubric's spec as written (JSON) is
+# only read if a model answer must be scored; a rescore's result only on its own page.
 _FOR_RESULT_PAGE = (
     joinedload(Attempt.question).joinedload(Question.genre),
     joinedload(Attempt.rubric).defer(Rubric.spec),
     joinedload(Attempt.rescores).defer(Rescore.result),
+    joinedload(Attempt.paper_answer).load_only(PaperAnswer.sitting_id),
 )
 
 
