@@ -43,7 +43,7 @@ from . import (
     self_scoring,
     submitting,
 )
-from .forms import AnswerForm, self_mark_form
+from .forms import posted_answer, self_mark_form
 
 LAPSED = "登录已过期，请重新登录。你的内容已保存在本机浏览器中，登录后会自动恢复。"
 STALE = "页面已过期（安全校验失败）。你的内容没有丢失，请再提交一次。"
@@ -119,10 +119,9 @@ def csrf_failed(error):
         question = catalog.question_or_404(slug)
         draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
-            form = AnswerForm(data={"text": request.form.get("text", ""), "revision": request.form.get("revision")})
+            text, revision = posted_answer()
             # nothing was saved: the page keeps the revision it was written from
-            return _render_workspace(question, draft, form.text.data or "", error=STALE, status=400,
-                                     revision=form.base_revision())
+            return _render_workspace(question, draft, text, error=STALE, status=400, revision=revision)
     return render_template("errors/error.html", code=400, message=STALE), 400
 
 
@@ -248,10 +247,9 @@ def save(slug: str):
     question = catalog.question_or_404(slug)
     if request.is_json:
         return _save_json(question)
-    form = AnswerForm()
+    text, revision = posted_answer()
     try:
-        draft = drafts.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
-                                  revision=form.base_revision())
+        draft = drafts.save_draft(current_user.id, question, text, max_answer=_max_answer(), revision=revision)
     except errors.PracticeError as exc:
         db.session.rollback()
         draft = drafts.get_draft(current_user.id, question)
@@ -259,8 +257,7 @@ def save(slug: str):
             flash(exc.message, "error")
             return redirect(url_for("questions.detail", slug=slug))
         conflict = isinstance(exc, errors.DraftConflict)
-        return _render_workspace(question, draft, form.text.data or "", error=exc.message,
-                                 status=409 if conflict else 422,
+        return _render_workspace(question, draft, text, error=exc.message, status=409 if conflict else 422,
                                  conflict=conflict)
     db.session.commit()
     flash(f"草稿已保存（{localtime(draft.saved_at, '%H:%M:%S')}）。", "success")
@@ -302,20 +299,19 @@ def csrf_token():
 def submit(slug: str):
     """Score the answer and store the attempt; a refused answer stays in the draft."""
     question = catalog.question_or_404(slug)
-    form = AnswerForm()
+    text, revision = posted_answer()
     draft = drafts.get_draft(current_user.id, question)
     late = draft is not None and drafts.exam_closed(draft, question)
     try:
-        attempt = submitting.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
-                                           revision=form.base_revision(), draft=draft)
+        attempt = submitting.submit_answer(current_user.id, question, text, max_answer=_max_answer(),
+                                           revision=revision, draft=draft)
     except errors.DraftConflict as exc:
         db.session.rollback()  # nothing was written: the candidate chooses first
-        return _render_workspace(question, exc.draft, form.text.data or "", error=exc.message, status=409,
-                                 conflict=True)
+        return _render_workspace(question, exc.draft, text, error=exc.message, status=409, conflict=True)
     except errors.PracticeError as exc:
         db.session.commit()  # the text was kept as the draft
         draft = drafts.get_draft(current_user.id, question)
-        return _render_workspace(question, draft, form.text.data or "", error=exc.message, status=422)
+        return _render_workspace(question, draft, text, error=exc.message, status=422)
     db.session.flush()
     attempt_id = attempt.id  # read before the commit, which would expire (and reload) the attempt
     db.session.commit()
