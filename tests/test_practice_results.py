@@ -305,8 +305,8 @@ def test_the_self_mark_and_practise_again_forms_carry_the_csrf_token(logged_in, 
 def test_result_caches_stay_within_their_bounds(logged_in, bank, monkeypatch):
     from fazhi_prep.practice import result_parts, results
 
-    monkeypatch.setattr(result_parts, "_PARTS_MAX", 1)
-    monkeypatch.setattr(results, "_MODEL_COLUMNS_MAX", 1)
+    monkeypatch.setattr(result_parts._PARTS, "maxsize", 1)
+    monkeypatch.setattr(results._MODEL_COLUMNS, "maxsize", 1)
     for text in (NOTICE, NOTICE + "\n补充。"):
         start(logged_in)
         submit(logged_in, text)

@@ -15,13 +15,12 @@ every time.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
 
 from flask import current_app
 from markupsafe import Markup
 
+from ..lru import LruCache
 from ..models import Attempt
 from .results import DEDUCTION_LABELS, FLAG_LABELS, MARK_LABELS, AttemptView
 
@@ -33,25 +32,17 @@ class ResultParts:
     explanation: Markup  # 评分说明 (practice/_result_explanation.html)
 
 
-_PARTS: OrderedDict[tuple, ResultParts] = OrderedDict()
-_PARTS_MAX = 256
-_PARTS_LOCK = Lock()  # threaded servers: one request at a time reorders the LRU
+_PARTS: LruCache[ResultParts] = LruCache(256)
 
 
 def result_parts(view: AttemptView) -> ResultParts:
     key = _key(view)
     if key is None:
         return render_parts(view)
-    with _PARTS_LOCK:
-        parts = _PARTS.get(key)
-        if parts is not None:
-            _PARTS.move_to_end(key)
-            return parts
-    parts = render_parts(view)
-    with _PARTS_LOCK:
-        _PARTS[key] = parts
-        while len(_PARTS) > _PARTS_MAX:
-            _PARTS.popitem(last=False)
+    parts = _PARTS.get(key)
+    if parts is None:
+        parts = render_parts(view)
+        _PARTS.put(key, parts)
     return parts
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from threading import Lock
 from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..lru import LruCache
 from ..model_results import model_results, text_hashes
 from ..models import Attempt, ModelAnswer, PaperAnswer, Question, Rescore, Role, Rubric
 from ..scoring.coverage import credit
@@ -227,9 +226,7 @@ def model_column(result: dict[str, Any], body: str, point_keys: tuple[str, ...])
 # once per process and key rather than on every view (loading the stored JSON and splitting
 # the text were a sixth of the page). The rubric's fingerprint and creation time are in the
 # key too (as in catalog.rubric_spec): a reused id in an emptied database never hits.
-_MODEL_COLUMNS: OrderedDict[tuple, ModelColumn] = OrderedDict()
-_MODEL_COLUMNS_MAX = 256
-_MODEL_COLUMNS_LOCK = Lock()  # threaded servers: one request at a time reorders the LRU
+_MODEL_COLUMNS: LruCache[ModelColumn] = LruCache(256)
 
 
 def _model_columns(attempt: Attempt, point_keys: tuple[str, ...]) -> list[tuple[ModelAnswer, ModelColumn]]:
@@ -238,31 +235,15 @@ def _model_columns(attempt: Attempt, point_keys: tuple[str, ...]) -> list[tuple[
     hashes = text_hashes(question, answers)
     stamp = (rubric.id, rubric.fingerprint, rubric.created_at)
     keys = {a.id: (*stamp, a.id, hashes[a.id], point_keys) for a in answers}
-    found = {a.id: _cached_column(keys[a.id]) for a in answers}
+    found = {a.id: _MODEL_COLUMNS.get(keys[a.id]) for a in answers}
     missing = [a for a in answers if found[a.id] is None]
     if missing:
         # stored per rubric version and text (model_results): scored on first use only
         scored = model_results(question, rubric, missing, hashes)
         for a in missing:
             found[a.id] = model_column(scored[a.variant], a.body, point_keys)
-            _cache_column(keys[a.id], found[a.id])
+            _MODEL_COLUMNS.put(keys[a.id], found[a.id])
     return [(a, found[a.id]) for a in answers]
-
-
-def _cached_column(key: tuple) -> ModelColumn | None:
-    with _MODEL_COLUMNS_LOCK:
-        column = _MODEL_COLUMNS.get(key)
-        if column is not None:
-            _MODEL_COLUMNS.move_to_end(key)
-        return column
-
-
-def _cache_column(key: tuple, column: ModelColumn) -> None:
-    with _MODEL_COLUMNS_LOCK:
-        _MODEL_COLUMNS[key] = column
-        _MODEL_COLUMNS.move_to_end(key)
-        while len(_MODEL_COLUMNS) > _MODEL_COLUMNS_MAX:
-            _MODEL_COLUMNS.popitem(last=False)
 
 
 # The result page reads the attempt's question (and its 文种), rubric version, rescores and paper
