@@ -314,3 +314,15 @@ def test_result_caches_stay_within_their_bounds(logged_in, bank, monkeypatch):
         for model in ("main", "outline"):
             assert logged_in.get(f"/attempts/{attempt.id}?model={model}").status_code == 200
     assert len(result_parts._PARTS) == 1 and len(results._MODEL_COLUMNS) == 1
+
+
+def test_result_question_and_practice_pages_run_a_few_statements(app, logged_in, attempt_id):
+    """The attempt comes with its question, 文种, rubric version, rescores and paper question in one query."""
+    from tests.test_performance import statements_for
+
+    logged_in.get(f"/attempts/{attempt_id}")  # first view: model answers scored and stored
+    # login, the attempt, its model answers, the 常见错误 and their deduction (what model results are keyed on)
+    assert statements_for(logged_in, f"/attempts/{attempt_id}") <= 5
+    assert statements_for(logged_in, "/questions/t-01") <= 5
+    start(logged_in)
+    assert statements_for(logged_in, "/questions/t-01/practice") <= 3
