@@ -352,7 +352,6 @@ def render_result_page(view, form=None, status: int = 200):
             view=view,
             parts=result_parts.result_parts(view),
             self_marks=self_scoring.self_mark_fields(view.points, form) if owner else None,
-            mark_choices=self_scoring.MARK_CHOICES,
             note_max=self_scoring.NOTE_MAX,
             mark_labels=results.MARK_LABELS,
             flag_labels=results.FLAG_LABELS,

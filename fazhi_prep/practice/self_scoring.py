@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from ..models import Attempt
 from .errors import PracticeError
 from .results import MARK_LABELS, MARKS, PointRow
@@ -26,8 +28,6 @@ def save_self_marks(attempt: Attempt, marks: dict[str, tuple[str, str]]) -> None
     attempt.self_marks = stored
 
 
-# (option number, value, label) of each radio button: ids mark_<point>-<option>, as WTForms numbered them
-MARK_CHOICES = tuple((n, m, MARK_LABELS[m]) for n, m in enumerate(MARKS))
 
 
 @dataclass
@@ -45,6 +45,22 @@ class SelfMarkField:
     note: str
     mark_errors: list[str] = field(default_factory=list)
     note_errors: list[str] = field(default_factory=list)
+
+    @property
+    def options_html(self) -> Markup:
+        """覆盖 / 部分 / 未覆盖 as radio buttons (ids mark_<point>-<option>, as WTForms numbered them).
+
+        Built here rather than in a template loop: fifteen points times three options
+        was most of what the result page still rendered. Only constants and numbers go in.
+        """
+        return Markup("".join(
+            f'<label class="self-option"><input id="mark_{self.index}-{n}" name="mark_{self.index}" required'
+            f' type="radio" value="{value}"{" checked" if self.mark == value else ""}> {label}</label>'
+            for n, (value, label) in enumerate(_MARK_OPTIONS)
+        ))
+
+
+_MARK_OPTIONS = tuple((m, escape(MARK_LABELS[m])) for m in MARKS)
 
 
 def self_mark_fields(points: list[PointRow], form: Any = None) -> list[SelfMarkField]:
