@@ -4,7 +4,8 @@
     .venv/bin/python bench/profile_pages.py --database-url URL --no-fill --page result --top 25
 
 The same pages as ``bench_http.py`` (same accounts, same data from
-``fill.py --small``), requested through Flask's test client in one process, so
+``fill.py --small``; the writing cases autosave and start+submit too), requested
+through Flask's test client in one process, so
 what is measured is the app alone: no gunicorn, no sockets. For each page it
 prints the median milliseconds and SQL statements per request, and with
 ``--profile`` (pyinstrument, ``pip install -e '.[bench]'``) a call tree of
@@ -48,6 +49,10 @@ def pages(app) -> dict[str, tuple[object, str]]:
     html = writer.get(f"/questions/{slug}").get_data(as_text=True)
     writer.post(f"/questions/{slug}/start", data={"csrf_token": CSRF_RE.search(html).group(1), "mode": "practice"})
     today = date(2026, 11, 30)
+    return {**_page_paths(heavy, tutor, admin, writer, slug, attempt, today), **writing(app, slug)}
+
+
+def _page_paths(heavy, tutor, admin, writer, slug, attempt, today):
     return {
         "healthz": (heavy, "/healthz"),
         "practice": (writer, f"/questions/{slug}/practice"),
@@ -63,7 +68,45 @@ def pages(app) -> dict[str, tuple[object, str]]:
     }
 
 
-def count_statements(app, client, path: str) -> int:
+def writing(app, slug: str) -> dict[str, tuple[object, object]]:
+    """The bench's writing cases as callables: autosave (JSON), and start + submit (the bench's submit pair)."""
+    import json
+
+    from bench_http import submit_text
+
+    client = login(app, "bench-w02")
+    html = client.get(f"/questions/{slug}").get_data(as_text=True)
+    token = CSRF_RE.search(html).group(1)
+    client.post(f"/questions/{slug}/start", data={"csrf_token": token, "mode": "practice"})
+    text = submit_text()
+    count = iter(range(10**9))
+
+    def autosave(c):
+        body = json.dumps({"text": text[: 200 + next(count) % 800]})
+        return c.post(f"/questions/{slug}/draft", data=body, headers={
+            "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token})
+
+    def start(c):
+        return c.post(f"/questions/{slug}/start", data={"csrf_token": token, "mode": "practice"})
+
+    def submit(c):
+        response = c.post(f"/questions/{slug}/submit", data={"csrf_token": token, "text": text})
+        assert response.status_code == 302 and "/attempts/" in response.headers["Location"], response.status_code
+        return response
+
+    def start_submit(c):
+        start(c)
+        return submit(c)
+
+    return {"autosave": (client, autosave), "start+submit": (client, start_submit)}
+
+
+def request(client, path):
+    """GET a page, or run a writing case (a callable)."""
+    return path(client) if callable(path) else client.get(path)
+
+
+def count_statements(app, client, path) -> int:
     from sqlalchemy import event
 
     from fazhi_prep.extensions import db
@@ -74,7 +117,7 @@ def count_statements(app, client, path: str) -> int:
     listener = lambda *args: seen.append(1)  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        client.get(path)
+        request(client, path)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     return len(seen)
@@ -105,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         client, path = chosen[name]
         for _ in range(5):  # first use: stored model results, template compilation
-            assert client.get(path).status_code == 200, f"{name}: {path}"
+            assert request(client, path).status_code in (200, 302), f"{name}: {path}"
         times = []
         for _ in range(args.requests):
             started = time.perf_counter()
-            client.get(path)
+            request(client, path)
             times.append((time.perf_counter() - started) * 1000)
         print(f"{name:<16} {statistics.median(times):7.2f} {count_statements(app, client, path):4d}")
         if args.profile:
@@ -118,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler = Profiler(interval=0.0002)
             profiler.start()
             for _ in range(args.requests):
-                client.get(path)
+                request(client, path)
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False, show_all=False)
                   if not args.top else "\n".join(profiler.output_text(unicode=True, color=False).splitlines()[:args.top]))

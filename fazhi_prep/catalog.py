@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
 from .models import CommonError, Question, Rubric, Setting
@@ -21,11 +21,16 @@ def published_questions() -> list[Question]:
     return list(db.session.scalars(stmt))
 
 
-def question_or_404(slug: str, *, include_drafts: bool = False) -> Question:
-    question = db.session.scalar(select(Question).where(Question.slug == slug))
+def question_or_404(slug: str, *, include_drafts: bool = False, with_genre: bool = False) -> Question:
+    """The question by slug (published only, unless ``include_drafts``); ``with_genre``: its 文种 in the same query."""
+    stmt = select(Question).where(Question.slug == slug)
+    question = db.session.scalar(stmt.options(_WITH_GENRE) if with_genre else stmt)
     if question is None or not (question.published or include_drafts):
         abort(404)
     return question
+
+
+_WITH_GENRE = joinedload(Question.genre)
 
 
 def error_deduction() -> float:

@@ -99,14 +99,17 @@ def _upsert(dialect: str):
     upsert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(dialect)
     if upsert is None:
         return None
-    stmt = upsert(UserAreaStat)
+    # On the table, not the mapped class: a Core statement skips the ORM's bulk-insert handling
+    # (which made this statement three times slower), and nothing here needs objects back.
+    table = UserAreaStat.__table__
+    stmt = upsert(table)
     return stmt.on_conflict_do_update(
-        index_elements=[UserAreaStat.user_id, UserAreaStat.area],
+        index_elements=[table.c.user_id, table.c.area],
         set_={
-            "weighted": UserAreaStat.weighted + stmt.excluded.weighted,
-            "weight": UserAreaStat.weight + stmt.excluded.weight,
-            "points": UserAreaStat.points + stmt.excluded.points,
-            "attempts": UserAreaStat.attempts + 1,
+            "weighted": table.c.weighted + stmt.excluded.weighted,
+            "weight": table.c.weight + stmt.excluded.weight,
+            "points": table.c.points + stmt.excluded.points,
+            "attempts": table.c.attempts + 1,
         },
     )
 

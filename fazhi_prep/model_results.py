@@ -49,19 +49,37 @@ def text_hash(context: str, body: str) -> str:
     return hashlib.sha256(f"{context}\x00{body}".encode()).hexdigest()
 
 
-def model_results(question: Question, rubric: Rubric) -> dict[str, dict[str, Any]]:
-    """Each model answer's result dict (by variant) against ``rubric``: stored, or scored and stored."""
-    answers: list[ModelAnswer] = list(question.model_answers)
+def text_hashes(question: Question, answers: list[ModelAnswer]) -> dict[int, str]:
+    """Each model answer's ``text_hash`` (by id): what its stored result is keyed on besides the rubric."""
     if not answers:
         return {}
     context = _scoring_context(question)
-    hashes = {a.id: text_hash(context, a.body) for a in answers}
+    return {a.id: text_hash(context, a.body) for a in answers}
+
+
+def model_results(
+    question: Question,
+    rubric: Rubric,
+    answers: list[ModelAnswer] | None = None,
+    hashes: dict[int, str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Each model answer's result dict (by variant) against ``rubric``: stored, or scored and stored.
+
+    ``answers`` (default: all of the question's) and their ``hashes`` (from
+    ``text_hashes``) let a caller that already holds some results ask for the rest.
+    """
+    if answers is None:
+        answers = list(question.model_answers)
+    if not answers:
+        return {}
+    if hashes is None:
+        hashes = text_hashes(question, answers)
     stored = {
         (row.model_answer_id, row.text_hash): row.result
         for row in db.session.execute(
             select(ModelAnswerResult.model_answer_id, ModelAnswerResult.text_hash, ModelAnswerResult.result).where(
                 ModelAnswerResult.rubric_id == rubric.id,
-                ModelAnswerResult.model_answer_id.in_(hashes),
+                ModelAnswerResult.model_answer_id.in_([a.id for a in answers]),
             )
         )
     }
@@ -90,6 +108,16 @@ def _store(rubric_id: int, answer_id: int, digest: str, result: dict[str, Any]) 
             )
     except IntegrityError:
         pass
+    db.session.info[_STORED] = True
+
+
+_STORED = "model_results_stored"
+
+
+def commit_stored() -> None:
+    """Commit the results this request scored and stored, if any: a page that only read them need not commit."""
+    if db.session.info.pop(_STORED, False):
+        db.session.commit()
 
 
 def warm(questions: list[Question]) -> int:

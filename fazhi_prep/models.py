@@ -512,6 +512,8 @@ class Attempt(db.Model):
     rescores: Mapped[list[Rescore]] = relationship(
         back_populates="attempt", order_by="Rescore.created_at", cascade="all, delete-orphan"
     )
+    # the 模拟考试 question this attempt answered, if any (read-only: PaperAnswer.attempt sets it)
+    paper_answer: Mapped[PaperAnswer | None] = relationship(viewonly=True, uselist=False)
 
     @property
     def final_score(self) -> float:

@@ -7,7 +7,8 @@ import re
 import pytest
 from markupsafe import escape
 
-from fazhi_prep.practice.results import MARK_LABELS, Mark, point_status, segments
+from fazhi_prep.practice.highlights import Mark, segments
+from fazhi_prep.practice.results import MARK_LABELS, point_status
 from tests.conftest import login, make_user
 from tests.practice_support import NOTICE, attempts_of, start, submit, token
 from tests.test_bank_load import load
@@ -231,3 +232,97 @@ def test_self_scoring_points_to_calibration_first(logged_in, attempt_id):
     page = logged_in.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     section = page.split('id="self-title"', 1)[1]
     assert 'href="/calibration/"' in section and "评分校准" in section
+
+
+def test_highlights_escape_text_labels_and_corrections():
+    from fazhi_prep.practice.highlights import Segment, highlight_html
+
+    html = highlight_html([
+        Segment("<b>甲</b>", (1, 2), ("一<i>", "二"), counted=False, error="应为“<u>”", tag="1,2"),
+        Segment("乙&", error="应为“丙”：<s>"),
+        Segment("'丁'"),
+    ])
+    assert html == (
+        '<mark class="hit hit-c0 uncounted err" data-points="1,2" title="要点1：一&lt;i&gt;；要点2：二'
+        '（出现在被标记为堆砌或照抄的文字中，不计分）；常见错误，应为“&lt;u&gt;”">&lt;b&gt;甲&lt;/b&gt;</mark>'
+        '<sup class="hit-tag">1,2</sup>'
+        '<span class="err" title="常见错误，应为“丙”：&lt;s&gt;">乙&amp;</span>'
+        "&#39;丁&#39;"
+    )
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", page)
+
+
+def test_each_attempt_shows_its_own_result_on_every_view(logged_in, bank):
+    """The parts rendered once per attempt (result_parts) never show another attempt's answer."""
+    start(logged_in)
+    submit(logged_in, HTML_ANSWER)
+    start(logged_in)
+    submit(logged_in, NOTICE + "\n第二次作答的补充。")
+    first, second = sorted(attempts_of("kaosheng1"), key=lambda a: a.id)
+    pages = {a.id: logged_in.get(f"/attempts/{a.id}").get_data(as_text=True) for a in (first, second)}
+    assert "&lt;script&gt;" in pages[first.id] and "第二次作答的补充" not in pages[first.id]
+    assert "第二次作答的补充" in pages[second.id] and "&lt;script&gt;" not in pages[second.id]
+    for attempt in (first, second):
+        again = logged_in.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+        assert _without_tokens(again) == _without_tokens(pages[attempt.id])
+
+
+def test_self_marks_and_model_answer_edits_show_on_the_next_view(app, logged_in, attempt_id):
+    from fazhi_prep.extensions import db
+    from tests.practice_support import question
+
+    logged_in.get(f"/attempts/{attempt_id}")  # the parts and model columns are built
+    page = logged_in.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "你的自评与系统评分一致" not in page
+    points = attempts_of("kaosheng1")[0].result["points"]
+    data = {"csrf_token": token(logged_in, f"/attempts/{attempt_id}")}
+    data.update({f"mark_{i}": "covered" for i in range(len(points))})
+    assert logged_in.post(f"/attempts/{attempt_id}/self-marks", data=data).status_code == 302
+    answer = question().model_answers[0]
+    answer.title = "改过标题的范文"
+    answer.body = answer.body + "\n范文新加的一句结尾。"
+    db.session.commit()
+    page = logged_in.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "你的自评与系统评分一致" in page
+    model = page.split('class="compare-col model"', 1)[1].split("</article>", 1)[0]
+    plain = re.sub(r"<[^>]+>", "", model)
+    assert "改过标题的范文" in plain and "范文新加的一句结尾。" in plain
+
+
+def test_the_self_mark_and_practise_again_forms_carry_the_csrf_token(logged_in, attempt_id):
+    page = logged_in.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    for action in (f'action="/attempts/{attempt_id}/self-marks"', 'action="/questions/t-01/start"'):
+        form = page.split(action, 1)[1].split("</form>", 1)[0]
+        assert re.search(r'<input id="csrf_token" name="csrf_token" type="hidden" value="[^"]+">', form)
+    form = page.split(f'action="/attempts/{attempt_id}/self-marks"', 1)[1].split("</form>", 1)[0]
+    assert form.count('type="radio"') == 3 * len(attempts_of("kaosheng1")[0].result["points"])
+    assert '<label class="self-option"><input id="mark_0-0" name="mark_0" required type="radio" value="covered"> 覆盖</label>' in form
+
+
+def test_result_caches_stay_within_their_bounds(logged_in, bank, monkeypatch):
+    from fazhi_prep.practice import result_parts, results
+
+    monkeypatch.setattr(result_parts._PARTS, "maxsize", 1)
+    monkeypatch.setattr(results._MODEL_COLUMNS, "maxsize", 1)
+    for text in (NOTICE, NOTICE + "\n补充。"):
+        start(logged_in)
+        submit(logged_in, text)
+    for attempt in attempts_of("kaosheng1"):
+        for model in ("main", "outline"):
+            assert logged_in.get(f"/attempts/{attempt.id}?model={model}").status_code == 200
+    assert len(result_parts._PARTS) == 1 and len(results._MODEL_COLUMNS) == 1
+
+
+def test_result_question_and_practice_pages_run_a_few_statements(app, logged_in, attempt_id):
+    """The attempt comes with its question, 文种, rubric version, rescores and paper question in one query."""
+    from tests.test_performance import statements_for
+
+    logged_in.get(f"/attempts/{attempt_id}")  # first view: model answers scored and stored
+    # login, the attempt, its model answers, the 常见错误 and their deduction (what model results are keyed on)
+    assert statements_for(logged_in, f"/attempts/{attempt_id}") <= 5
+    assert statements_for(logged_in, "/questions/t-01") <= 5
+    start(logged_in)
+    assert statements_for(logged_in, "/questions/t-01/practice") <= 3

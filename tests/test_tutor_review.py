@@ -209,3 +209,22 @@ def test_filter_fields_are_the_widgets_markup(app, client, attempts, query):
         ]
     for markup in expected:
         assert markup in page, markup
+
+
+def test_a_rescore_in_full_shows_its_own_points_after_the_original_was_shown(app, client, attempts, mini_root):
+    """The original's points, rendered once per attempt (practice/result_parts.py), are not the rescore's."""
+    first = attempts[0]
+    edit(mini_root / QUESTION, "weight: 2", "weight: 6")
+    load(app, mini_root)
+    post_form(client, "/tutor/attempts/rescore", {"attempt": [str(first.id)]}, page="/tutor/attempts")
+    rescore = db.session.scalar(select(Rescore).where(Rescore.attempt_id == first.id))
+
+    def points(page: str) -> str:
+        return page.split('<ol class="points">', 1)[1].split("</ol>", 1)[0]
+
+    original = client.get(f"/tutor/attempts/{first.id}").get_data(as_text=True)
+    full = client.get(f"/tutor/attempts/{first.id}/rescores/{rescore.id}").get_data(as_text=True)
+    assert points(full) != points(original)
+    maxima = [f"/ {p['max']:g} 分" for p in rescore.result["points"]]
+    assert all(m in points(full) for m in maxima)
+    assert points(client.get(f"/tutor/attempts/{first.id}").get_data(as_text=True)) == points(original)

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import PaperAttempt, Role
+from ..models import Attempt, PaperAttempt, Role
 from ..practice import errors
 from ..practice.drafts import limit_floor
 from ..practice.routes import (
@@ -356,8 +356,13 @@ def paper_history(user_id: int) -> SimpleNamespace:
 
 @bp.app_template_global("paper_of_attempt")
 def paper_of_attempt(attempt_id: int) -> PaperAttempt | None:
-    """The sitting an attempt was written in, for the result page's link back to the paper."""
-    return report.sitting_of_attempts([attempt_id]).get(attempt_id)
+    """The sitting an attempt was written in, for the result page's link back to the paper.
+
+    The page's attempt is in the session already, usually with its paper answer (loaded with it).
+    """
+    attempt = db.session.get(Attempt, attempt_id)
+    answer = attempt.paper_answer if attempt is not None else None
+    return answer.sitting if answer is not None else None
 
 
 @bp.app_template_global("papers_of_attempts")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -20,12 +21,16 @@ def _choices(pairs: list[tuple[str, str]]) -> list:
     return [SelectChoice(v, label) for v, label in pairs] if SelectChoice else pairs
 
 
+# 作答模式, the default first; the question page writes these out as radio buttons
+START_MODES = (("practice", "练习模式（到时后继续计时）"), ("exam", "考试模式（到时自动交卷）"))
+
+
 class StartForm(FlaskForm):
     """开始作答: starts the server's clock for this question."""
 
     mode = RadioField(
         "作答模式",
-        choices=_choices([("practice", "练习模式（到时后继续计时）"), ("exam", "考试模式（到时自动交卷）")]),
+        choices=_choices(list(START_MODES)),
         default="practice",
         validators=[Optional()],
     )
@@ -33,7 +38,11 @@ class StartForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    """The practice editor; posts to submit, or to save with the 保存草稿 button."""
+    """The practice editor; posts to submit, or to save with the 保存草稿 button.
+
+    The fields as the practice page writes them out (practice/workspace.html) and
+    ``posted_answer`` reads them back; the form object is not built per request.
+    """
 
     # Length is checked by the service (字数 by the 方格纸 rule, with a clear message).
     text = TextAreaField("作答区", render_kw={"spellcheck": "false", "lang": "zh-CN"})
@@ -42,9 +51,18 @@ class AnswerForm(FlaskForm):
     submit = SubmitField("提交评分")
 
     def base_revision(self) -> int | None:
-        value = (self.revision.data or "").strip()
-        return int(value) if is_small_int(value) else None
+        return base_revision(self.revision.data)
     save = SubmitField("保存草稿")
+
+
+def posted_answer() -> tuple[str, int | None]:
+    """The editor's post (AnswerForm's fields), read without building the form: text and base revision."""
+    return request.form.get("text", ""), base_revision(request.form.get("revision"))
+
+
+def base_revision(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if is_small_int(value) else None
 
 
 def self_mark_form(points: list[Any]) -> FlaskForm:

@@ -1,15 +1,20 @@
-"""The result page: highlights, point rows, model answers beside the candidate's, access."""
+"""The result page: point rows, model answers beside the candidate's, access (highlights: ``highlights``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
+
 from ..extensions import db
-from ..model_results import model_results
-from ..models import Attempt, Question, Role
+from ..lru import LruCache
+from ..model_results import model_results, text_hashes
+from ..models import Attempt, ModelAnswer, PaperAnswer, Question, Rescore, Role, Rubric
 from ..scoring.coverage import credit
-from .question_list import area_labels
+from .highlights import Segment, highlight_html, marks_from, segments
 
 MARKS = ("covered", "partly", "missed")
 MARK_LABELS = {"covered": "覆盖", "partly": "部分", "missed": "未覆盖"}
@@ -34,92 +39,6 @@ def point_status(point: dict[str, Any]) -> str:
     (text flagged as 堆砌 or 照抄 does not cover anything)."""
     share = credit(float(point.get("counted_coverage", point.get("coverage", 0.0))), "tiered")
     return "covered" if share >= 1.0 else "partly" if share > 0 else "missed"
-
-
-@dataclass
-class Mark:
-    """One highlighted span: which points (numbers) or errors it belongs to."""
-
-    start: int
-    end: int
-    points: tuple[int, ...] = ()
-    labels: tuple[str, ...] = ()
-    counted: bool = True
-    error: str | None = None
-
-
-@dataclass
-class Segment:
-    text: str
-    points: tuple[int, ...] = ()
-    labels: tuple[str, ...] = ()
-    counted: bool = True
-    error: str | None = None
-    tag: str = ""  # point numbers shown after the last piece of a highlighted run
-
-    @property
-    def marked(self) -> bool:
-        return bool(self.points or self.error)
-
-
-def _marks_from(result: dict[str, Any], numbers: dict[str, int]) -> list[Mark]:
-    marks = []
-    for point in result.get("points", []):
-        n = numbers.get(point["key"])
-        if n is None:
-            continue
-        for hit in point.get("hits", []):
-            spans = {tuple(s) for s in hit.get("spans") or []} | {tuple(hit["span"])}
-            for a, b in spans:
-                marks.append(Mark(a, b, (n,), (point["label"],), bool(hit.get("counted", True))))
-    for error in result.get("errors", []):
-        a, b = error["span"]
-        marks.append(Mark(a, b, error=f"应为“{error['right']}”：{error['explain']}"))
-    return marks
-
-
-def segments(text: str, marks: list[Mark]) -> list[Segment]:
-    """Split ``text`` at every mark boundary; each piece knows what covers it.
-
-    The template renders the pieces escaped (never ``|safe`` on answer text).
-    """
-    bounds = {0, len(text)}
-    spans: list[tuple[int, int, int]] = []  # (mark index, clamped start, clamped end)
-    for i, m in enumerate(marks):
-        a, b = max(0, min(m.start, len(text))), max(0, min(m.end, len(text)))
-        if a < b:
-            bounds.update((a, b))
-            spans.append((i, a, b))
-    cuts = sorted(bounds)
-    # one sweep over the cuts: marks open at their start and close at their end
-    opening: dict[int, list[int]] = {}
-    closing: dict[int, list[int]] = {}
-    for i, a, b in spans:
-        opening.setdefault(a, []).append(i)
-        closing.setdefault(b, []).append(i)
-    active: set[int] = set()
-    out: list[Segment] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        active.difference_update(closing.get(a, ()))
-        active.update(opening.get(a, ()))
-        covering = [marks[i] for i in sorted(active)]  # in the marks' own order, as before
-        nums: dict[int, str] = {}
-        for m in covering:
-            for n, label in zip(m.points, m.labels, strict=True):
-                nums.setdefault(n, label)
-        error = next((m.error for m in covering if m.error), None)
-        counted = all(m.counted for m in covering if m.points)
-        seg = Segment(text[a:b], tuple(sorted(nums)), tuple(nums[n] for n in sorted(nums)), counted, error)
-        prev = out[-1] if out else None
-        if prev and (prev.points, prev.counted, prev.error) == (seg.points, seg.counted, seg.error):
-            prev.text += seg.text
-        else:
-            out.append(seg)
-    for i, seg in enumerate(out):
-        nxt = out[i + 1] if i + 1 < len(out) else None
-        if seg.points and (nxt is None or not set(seg.points) <= set(nxt.points)):
-            seg.tag = ",".join(str(n) for n in seg.points)
-    return out
 
 
 @dataclass
@@ -162,6 +81,7 @@ class ModelView:
     note: str
     segments: list[Segment]
     char_count: int
+    html: Markup = Markup()  # the segments, highlighted (highlight_html)
 
 
 @dataclass
@@ -170,12 +90,19 @@ class AttemptView:
     question: Question
     result: dict[str, Any]
     points: list[PointRow]
-    answer: list[Segment]
     models: list[ModelView]
     model: ModelView | None
     model_only: list[PointRow]  # points the model answer covers and the attempt does not
     seconds_used: int
-    area_labels: dict[str, str]
+
+    @cached_property
+    def answer(self) -> list[Segment]:
+        """The candidate's answer in highlighted pieces (only when the page is not already rendered)."""
+        return segments(self.attempt.answer, marks_from(self.result, {p.key: p.number for p in self.points}))
+
+    @property
+    def answer_html(self) -> Markup:
+        return highlight_html(self.answer)
 
     @property
     def self_marked(self) -> bool:
@@ -244,15 +171,18 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
     result = attempt.result
     rows = point_rows(attempt)
     numbers = {r.key: r.number for r in rows}
-    scored = _score_models(attempt)
-    models = _model_views(attempt, numbers, scored)
+    columns = _model_columns(attempt, tuple(numbers))
+    models = [
+        ModelView(variant=a.variant, title=a.title, author=a.author, note=a.note,
+                  segments=column.segments, char_count=column.char_count, html=column.html)
+        for a, column in columns
+    ]
     chosen = next((m for m in models if m.variant == model_variant), models[0] if models else None)
-    by_key = {r.key: r for r in rows}
     if chosen is not None:
-        for point in scored[chosen.variant].get("points", []):
-            if point["key"] in by_key:
-                by_key[point["key"]].model_status = point_status(point)
-                by_key[point["key"]].model_terms = _terms(point)
+        statuses = next(column.statuses for a, column in columns if a.variant == chosen.variant)
+        for row in rows:
+            if row.key in statuses:
+                row.model_status, row.model_terms = statuses[row.key]
     model_only = [
         r for r in rows
         if r.model_status and MARK_RANK[r.model_status] > MARK_RANK[r.status]
@@ -262,38 +192,74 @@ def attempt_view(attempt: Attempt, model_variant: str | None = None) -> AttemptV
         question=attempt.question,
         result=result,
         points=rows,
-        answer=segments(attempt.answer, _marks_from(result, numbers)),
         models=models,
         model=chosen,
         model_only=model_only,
         seconds_used=attempt.seconds_used,
-        area_labels=area_labels(),
     )
 
 
-def _score_models(attempt: Attempt) -> dict[str, dict[str, Any]]:
-    # stored per rubric version and text (model_results): scored on first use only
-    return model_results(attempt.question, attempt.rubric)
+@dataclass(frozen=True)
+class ModelColumn:
+    """One scored model answer as the result page shows it, numbered like the attempt's points."""
+
+    segments: list[Segment]
+    html: Markup
+    char_count: int
+    statuses: dict[str, tuple[str, list[str]]]  # point key -> (status, terms written)
 
 
-def _model_views(
-    attempt: Attempt, numbers: dict[str, int], scored: dict[str, dict[str, Any]]
-) -> list[ModelView]:
-    return [
-        ModelView(
-            variant=a.variant,
-            title=a.title,
-            author=a.author,
-            note=a.note,
-            segments=segments(a.body, _marks_from(scored[a.variant], numbers)),
-            char_count=scored[a.variant]["char_count"],
-        )
-        for a in attempt.question.model_answers
-    ]
+def model_column(result: dict[str, Any], body: str, point_keys: tuple[str, ...]) -> ModelColumn:
+    numbers = {key: n for n, key in enumerate(point_keys, start=1)}
+    segs = segments(body, marks_from(result, numbers))
+    return ModelColumn(
+        segments=segs,
+        html=highlight_html(segs),
+        char_count=result["char_count"],
+        statuses={p["key"]: (point_status(p), _terms(p)) for p in result.get("points", [])},
+    )
+
+
+# A model answer's column depends only on its stored result and the attempt's point numbering.
+# The stored result is keyed by rubric version, model answer and text_hash (its text, the
+# question's texts, the 常见错误 and ENGINE_VERSION; see model_results), so a column is built
+# once per process and key rather than on every view (loading the stored JSON and splitting
+# the text were a sixth of the page). The rubric's fingerprint and creation time are in the
+# key too (as in catalog.rubric_spec): a reused id in an emptied database never hits.
+_MODEL_COLUMNS: LruCache[ModelColumn] = LruCache(256)
+
+
+def _model_columns(attempt: Attempt, point_keys: tuple[str, ...]) -> list[tuple[ModelAnswer, ModelColumn]]:
+    question, rubric = attempt.question, attempt.rubric
+    answers = list(question.model_answers)
+    hashes = text_hashes(question, answers)
+    stamp = (rubric.id, rubric.fingerprint, rubric.created_at)
+    keys = {a.id: (*stamp, a.id, hashes[a.id], point_keys) for a in answers}
+    found = {a.id: _MODEL_COLUMNS.get(keys[a.id]) for a in answers}
+    missing = [a for a in answers if found[a.id] is None]
+    if missing:
+        # stored per rubric version and text (model_results): scored on first use only
+        scored = model_results(question, rubric, missing, hashes)
+        for a in missing:
+            found[a.id] = model_column(scored[a.variant], a.body, point_keys)
+            _MODEL_COLUMNS.put(keys[a.id], found[a.id])
+    return [(a, found[a.id]) for a in answers]
+
+
+# The result page reads the attempt's question (and its 文种), rubric version, rescores and paper
+# question (most attempts have neither): one query, not five. The rubric's spec as written (JSON) is
+# only read if a model answer must be scored; a rescore's result only on its own page.
+_FOR_RESULT_PAGE = (
+    joinedload(Attempt.question).joinedload(Question.genre),
+    joinedload(Attempt.rubric).defer(Rubric.spec),
+    joinedload(Attempt.rescores).defer(Rescore.result),
+    joinedload(Attempt.paper_answer).load_only(PaperAnswer.sitting_id),
+)
+
 
 def attempt_for(user, attempt_id: int, *, write: bool = False) -> Attempt | None:
     """The attempt if ``user`` may see it: its owner, or (read-only) a tutor."""
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id, options=_FOR_RESULT_PAGE)
     if attempt is None:
         return None
     if attempt.user_id == user.id:

@@ -26,7 +26,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import catalog
+from .. import catalog, model_results
 from ..busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
 from ..extensions import db, login_manager
 from ..links import row_links
@@ -38,11 +38,12 @@ from . import (
     errors,
     export,
     progress,
+    result_parts,
     results,
     self_scoring,
     submitting,
 )
-from .forms import AnswerForm, StartForm, self_mark_form
+from .forms import posted_answer, self_mark_form
 
 LAPSED = "登录已过期，请重新登录。你的内容已保存在本机浏览器中，登录后会自动恢复。"
 STALE = "页面已过期（安全校验失败）。你的内容没有丢失，请再提交一次。"
@@ -118,10 +119,9 @@ def csrf_failed(error):
         question = catalog.question_or_404(slug)
         draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
-            form = AnswerForm(data={"text": request.form.get("text", ""), "revision": request.form.get("revision")})
+            text, revision = posted_answer()
             # nothing was saved: the page keeps the revision it was written from
-            return _render_workspace(question, draft, form, error=STALE, status=400,
-                                     revision=form.base_revision())
+            return _render_workspace(question, draft, text, error=STALE, status=400, revision=revision)
     return render_template("errors/error.html", code=400, message=STALE), 400
 
 
@@ -140,8 +140,8 @@ def database_busy(error):
         draft = drafts.get_draft(current_user.id, question)
         if draft is not None:
             # Without scripts the page is all that holds the text: show it again, unsaved.
-            form = AnswerForm(data={"text": request.form.get("text", "")})
-            response, status = _render_workspace(question, draft, form, error=BUSY_MESSAGE, status=503)
+            text = request.form.get("text", "")
+            response, status = _render_workspace(question, draft, text, error=BUSY_MESSAGE, status=503)
             return response, status, retry_headers()
     return render_template("errors/error.html", code=503, message=BUSY_MESSAGE), 503, retry_headers()
 
@@ -169,10 +169,10 @@ def duration(seconds: int) -> str:
 def start(slug: str):
     """开始作答 / 再练一次: start the server's clock (an open draft keeps its clock)."""
     question = catalog.question_or_404(slug)
-    form = StartForm()
-    form.validate()
+    # The form (StartForm) has one optional choice; CSRFProtect has checked the token already.
+    exam_mode = request.form.get("mode") == "exam"
     try:
-        _, created = drafts.start_draft(current_user.id, question, exam_mode=form.mode.data == "exam")
+        _, created = drafts.start_draft(current_user.id, question, exam_mode=exam_mode)
         db.session.commit()
     except IntegrityError:  # a second tab started the same draft a moment earlier
         db.session.rollback()
@@ -186,7 +186,7 @@ def start(slug: str):
 @login_required
 def workspace(slug: str):
     """The practice page: prompt, materials, editor, clock, 字数 and 方格纸."""
-    question = catalog.question_or_404(slug)
+    question = catalog.question_or_404(slug, with_genre=True)
     draft = drafts.get_draft(current_user.id, question)
     if draft is None:
         flash("点击“开始作答”后开始计时。", "info")
@@ -198,27 +198,28 @@ def workspace(slug: str):
             flash("考试时间已到，已按时间到时保存的内容自动交卷。", "info")
             return redirect(url_for("practice.attempt", attempt_id=attempt.id))
         flash("考试时间已到，你还没有可交的答案；本题已转为练习模式，可以继续作答。", "info")
-    return _render_workspace(question, draft, AnswerForm(data={"text": draft.text}))
+    return _render_workspace(question, draft, draft.text)
 
 
-def _render_workspace(question, draft, form, *, error: str | None = None, status: int = 200,
+def _render_workspace(question, draft, text: str, *, error: str | None = None, status: int = 200,
                       conflict: bool = False, revision: int | None = None):
+    """The practice page showing ``text`` in the editor (the draft's, or what a refused post sent)."""
     now = drafts.now_utc()
-    # Saving again from this page builds on what the server holds now (after a
-    # conflict: the candidate has seen both texts), unless told otherwise.
-    form.revision.data = str(revision if revision is not None else draft.revision)
     return (
         render_template(
             "practice/workspace.html",
             question=question,
             draft=draft,
-            form=form,
+            text=text,
+            # Saving again from this page builds on what the server holds now (after a
+            # conflict: the candidate has seen both texts), unless told otherwise.
+            revision=revision if revision is not None else draft.revision,
             error=error,
             state=drafts.draft_state(draft, now),
             elapsed=drafts.elapsed_seconds(draft, now),
             limit_floor=drafts.limit_floor(question),
             # After a refused submit the page shows the posted text, which may not be the draft's.
-            unsaved=drafts.clean_text(form.text.data or "") != draft.text,
+            unsaved=drafts.clean_text(text) != draft.text,
             max_answer=_max_answer(),
             display_tz=str(_display_tz()),
             autosave_ms=int(current_app.config.get("AUTOSAVE_MS", 3000)),
@@ -246,10 +247,9 @@ def save(slug: str):
     question = catalog.question_or_404(slug)
     if request.is_json:
         return _save_json(question)
-    form = AnswerForm()
+    text, revision = posted_answer()
     try:
-        draft = drafts.save_draft(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
-                                  revision=form.base_revision())
+        draft = drafts.save_draft(current_user.id, question, text, max_answer=_max_answer(), revision=revision)
     except errors.PracticeError as exc:
         db.session.rollback()
         draft = drafts.get_draft(current_user.id, question)
@@ -257,7 +257,7 @@ def save(slug: str):
             flash(exc.message, "error")
             return redirect(url_for("questions.detail", slug=slug))
         conflict = isinstance(exc, errors.DraftConflict)
-        return _render_workspace(question, draft, form, error=exc.message, status=409 if conflict else 422,
+        return _render_workspace(question, draft, text, error=exc.message, status=409 if conflict else 422,
                                  conflict=conflict)
     db.session.commit()
     flash(f"草稿已保存（{localtime(draft.saved_at, '%H:%M:%S')}）。", "success")
@@ -299,23 +299,25 @@ def csrf_token():
 def submit(slug: str):
     """Score the answer and store the attempt; a refused answer stays in the draft."""
     question = catalog.question_or_404(slug)
-    form = AnswerForm()
+    text, revision = posted_answer()
     draft = drafts.get_draft(current_user.id, question)
     late = draft is not None and drafts.exam_closed(draft, question)
     try:
-        attempt = submitting.submit_answer(current_user.id, question, form.text.data or "", max_answer=_max_answer(),
-                                           revision=form.base_revision())
+        attempt = submitting.submit_answer(current_user.id, question, text, max_answer=_max_answer(),
+                                           revision=revision, draft=draft)
     except errors.DraftConflict as exc:
         db.session.rollback()  # nothing was written: the candidate chooses first
-        return _render_workspace(question, exc.draft, form, error=exc.message, status=409, conflict=True)
+        return _render_workspace(question, exc.draft, text, error=exc.message, status=409, conflict=True)
     except errors.PracticeError as exc:
         db.session.commit()  # the text was kept as the draft
         draft = drafts.get_draft(current_user.id, question)
-        return _render_workspace(question, draft, form, error=exc.message, status=422)
+        return _render_workspace(question, draft, text, error=exc.message, status=422)
+    db.session.flush()
+    attempt_id = attempt.id  # read before the commit, which would expire (and reload) the attempt
     db.session.commit()
     if late:
         flash("考试时间已过，按时间到时保存的内容交卷；之后写的内容不计入。", "info")
-    return redirect(url_for("practice.attempt", attempt_id=attempt.id))
+    return redirect(url_for("practice.attempt", attempt_id=attempt_id))
 
 
 # -- results ---------------------------------------------------------------
@@ -334,20 +336,23 @@ def attempt(attempt_id: int):
     """The result: score, highlights, points, format, model answer side by side, self-marks."""
     attempt = _attempt_or_404(attempt_id)
     view = results.attempt_view(attempt, request.args.get("model"))
-    db.session.commit()  # keeps model-answer results scored on this first view
-    return render_result_page(view)
+    page = render_result_page(view)
+    # Keeps model-answer results scored on this first view; after rendering, so that
+    # the commit does not expire (and reload) what the page shows.
+    model_results.commit_stored()
+    return page
 
 
 def render_result_page(view, form=None, status: int = 200):
+    """The result page; ``form``: a self-marking form that failed validation, shown with its errors."""
     owner = view.attempt.user_id == current_user.id
-    if owner and form is None:
-        form = self_mark_form(view.points)
     return (
         render_template(
             "practice/attempt.html",
             view=view,
-            form=form if owner else None,
-            again=StartForm(),
+            parts=result_parts.result_parts(view),
+            self_marks=self_scoring.self_mark_fields(view.points, form) if owner else None,
+            note_max=self_scoring.NOTE_MAX,
             mark_labels=results.MARK_LABELS,
             flag_labels=results.FLAG_LABELS,
             deduction_labels=results.DEDUCTION_LABELS,

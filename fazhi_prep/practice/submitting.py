@@ -45,18 +45,20 @@ def submit_answer(
     max_answer: int,
     revision: int | None = None,
     now: datetime | None = None,
+    draft: Draft | None = None,
 ) -> Attempt:
     """Score ``text`` and store it as an Attempt; the draft ends with it.
 
-    The text is written to the draft before it is checked, so a refused
-    submit (empty, over-size) never loses what the candidate wrote: on
-    PracticeError the caller still commits. Time used runs from the draft's
-    server-recorded start to the server's now; in exam mode it stops at the
-    time limit, and an exam closed by time is handed in as last saved.
+    A refused submit (empty, over-size, no rubric) never loses what the
+    candidate wrote: the text is kept in the draft and, on PracticeError, the
+    caller still commits. Time used runs from the draft's server-recorded
+    start to the server's now; in exam mode it stops at the time limit, and an
+    exam closed by time is handed in as last saved. ``draft``: the candidate's
+    draft if the caller has read it already (else it is read here).
     """
     now = now or now_utc()
     text = clean_text(text)
-    draft = get_draft(user_id, question)
+    draft = draft or get_draft(user_id, question)
     if draft is not None and exam_closed(draft, question, now):
         text = draft.text
     if draft is None:
@@ -67,23 +69,31 @@ def submit_answer(
         raise NoDraft("本题已经提交过（或草稿已结束）。你的内容已保存为新的草稿，计时重新开始；请检查后再提交。")
     if not exam_closed(draft, question, now):
         check_revision(draft, revision)  # handing in would drop what another device saved
-    # An empty post (a glitch, a cleared field) must not wipe a written draft.
+    try:
+        check_answer(text, max_answer)
+        attempt = score_attempt(
+            user_id,
+            question,
+            text,
+            exam_mode=draft.exam_mode,
+            started_at=draft.started_at,
+            submitted_at=min(now, exam_deadline(draft, question) or now),
+        )
+    except PracticeError:
+        _keep_text(draft, text, max_answer, now)
+        raise
+    # Handed in: the draft ends (it is not written first; the attempt holds the text).
+    db.session.delete(draft)
+    return attempt
+
+
+def _keep_text(draft: Draft, text: str, max_answer: int, now: datetime) -> None:
+    """A refused submit's text stays in the draft; an empty post (a glitch, a cleared field) must not wipe it."""
     if text.strip() and len(text) <= draft_limit(max_answer):
         if text != draft.text:
             draft.revision += 1
         draft.text = text
         draft.saved_at = now
-    check_answer(text, max_answer)
-    attempt = score_attempt(
-        user_id,
-        question,
-        text,
-        exam_mode=draft.exam_mode,
-        started_at=draft.started_at,
-        submitted_at=min(now, exam_deadline(draft, question) or now),
-    )
-    db.session.delete(draft)
-    return attempt
 
 
 def score_attempt(

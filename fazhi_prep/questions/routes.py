@@ -11,7 +11,7 @@ from ..links import row_links
 from ..models import Attempt, Question
 from ..pagination import paginate
 from ..practice import drafts, question_list
-from ..practice.forms import StartForm
+from ..practice.forms import START_MODES
 from . import bp
 
 RECENT_ATTEMPTS = 10
@@ -55,22 +55,27 @@ def index():
 @login_required
 def detail(slug: str):
     """Show a question's prompt, limit, suggested time and 给定材料, and 开始作答."""
-    question = catalog.question_or_404(slug)
+    question = catalog.question_or_404(slug, with_genre=True)
     mine = (Attempt.user_id == current_user.id, Attempt.question_id == question.id)
     # the latest few, without the answer and result texts; the rest are in 我的练习
     attempts = db.session.scalars(
         select(Attempt)
         .where(*mine)
-        .options(defer(Attempt.result), defer(Attempt.answer), defer(Attempt.self_marks))
+        .options(*_LISTED_ONLY)
         .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
         .limit(RECENT_ATTEMPTS)
     ).all()
-    total = db.session.scalar(select(func.count()).select_from(Attempt).where(*mine)) if attempts else 0
+    # counted only when the list is full: otherwise it holds them all
+    full = len(attempts) == RECENT_ATTEMPTS
+    total = db.session.scalar(select(func.count()).select_from(Attempt).where(*mine)) if full else len(attempts)
     return render_template(
         "questions/detail.html",
         question=question,
         draft=drafts.get_draft(current_user.id, question),
-        start_form=StartForm(),
+        start_modes=START_MODES,
         attempts=attempts,
         attempt_total=total,
     )
+
+
+_LISTED_ONLY = (defer(Attempt.result), defer(Attempt.answer), defer(Attempt.self_marks))
