@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from fazhi_prep import catalog
 from fazhi_prep.extensions import db
@@ -34,6 +36,18 @@ def test_submit_stores_a_scored_attempt_and_ends_the_draft(logged_in, bank):
     assert attempt.result == expected.to_dict()
     assert attempt.exam_mode is False
     assert draft_of("kaosheng1") is None
+
+
+def test_the_stored_result_is_compact_utf8_json(logged_in, bank):
+    """Results are mostly Chinese: stored as UTF-8 without padding, not as \\uXXXX escapes."""
+    start(logged_in)
+    submit(logged_in, NOTICE)
+    [attempt] = attempts_of("kaosheng1")
+    raw = db.session.execute(
+        text("SELECT CAST(result AS TEXT) FROM attempts WHERE id = :id"), {"id": attempt.id}
+    ).scalar_one()
+    assert "\\u" not in raw and "法治" in raw
+    assert raw == json.dumps(attempt.result, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_time_used_comes_from_the_servers_clock(logged_in, bank):
