@@ -4,24 +4,31 @@ Lines are the answer's non-empty lines, NFKC-normalised (full-width
 letters, digits and brackets become half-width, "：" becomes ":") with all
 whitespace removed. ``where`` picks the lines a rule looks at: the first
 line (title), the first three (head), the last four (tail) or all (body).
+
+Speed: most patterns match no line of a given answer, and searching every
+line with every pattern was most of the cost. Each pattern's required
+literals (``literals.needles``) are looked up in the page's lines joined
+into one string first, and only lines holding one are searched.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
+from typing import NamedTuple
 
+from .literals import Need, needles
 from .normalize import nfkc
 from .spec import FormatRule
 
 HEAD_LINES = 3
 TAIL_LINES = 4
-_WS = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     text: str  # normalised: NFKC, no whitespace
     start: int  # span of the line in the original text
     end: int
@@ -43,7 +50,9 @@ def split_lines(text: str) -> list[Line]:
     lines = []
     pos = 0
     for raw, norm_raw in zip(raw_lines, norm_lines, strict=True):
-        norm = _WS.sub("", norm_raw)
+        # str.split() and the regex \s agree on what whitespace is (both ask
+        # Py_UNICODE_ISSPACE), and split/join skips the regex machinery
+        norm = "".join(norm_raw.split())
         if norm:
             stripped = raw.strip()
             lead = len(raw) - len(raw.lstrip())
@@ -52,59 +61,78 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+class _Page:
+    """The lines' texts, and the same joined by line breaks for the literal lookups."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.texts = [line.text for line in lines]
+        self.joined = "\n".join(self.texts)
+        starts = []
+        pos = 0
+        for t in self.texts:
+            starts.append(pos)
+            pos += len(t) + 1
+        self.starts = starts
+
+    def first(self, pattern: re.Pattern[str], need: Need | None, start: int, stop: int) -> int | None:
+        """The first line in ``[start, stop)`` that ``pattern`` matches."""
+        if start >= stop:
+            return None
+        texts = self.texts
+        if need is not None:
+            # a line without any of the needles cannot match: start at the first that has one
+            joined, starts = self.joined, self.starts
+            lo, hi = starts[start], starts[stop - 1] + len(texts[stop - 1])
+            at = min((i for i in (joined.find(n, lo, hi) for n in need) if i >= 0), default=-1)
+            if at < 0:
+                return None
+            start = bisect_right(starts, at) - 1
+        # the lines are scanned by map/compress in C; the first hit stops it
+        return next(compress(count(start), map(pattern.search, texts[start:stop])), None)
+
+
 @lru_cache(maxsize=1024)
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
+def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], Need | None], ...]:
+    out = []
+    for p in patterns:
+        pattern = re.compile(p)
+        out.append((pattern, needles(pattern)))
+    return tuple(out)
 
 
-
-def _window(lines: list[Line], where: str) -> range:
-    n = len(lines)
+def _window(n: int, where: str) -> tuple[int, int]:
     if where == "title":
-        return range(min(n, 1))
+        return 0, min(n, 1)
     if where == "head":
-        return range(min(n, HEAD_LINES))
+        return 0, min(n, HEAD_LINES)
     if where == "tail":
-        return range(max(0, n - TAIL_LINES), n)
-    return range(n)
+        return max(0, n - TAIL_LINES), n
+    return 0, n
 
 
-def check_rule(rule: FormatRule, lines: list[Line]) -> FormatCheck:
-    window = _window(lines, rule.where)
+def check_rule(rule: FormatRule, lines: list[Line] | _Page) -> FormatCheck:
+    page = lines if isinstance(lines, _Page) else _Page(lines)
+    start, stop = _window(len(page.texts), rule.where)
     first: int | None = None
     if rule.match_all:
-        for pattern in _compiled(rule.patterns):
-            hit = next((i for i in window if pattern.search(lines[i].text)), None)
+        for pattern, need in _compiled(rule.patterns):
+            hit = page.first(pattern, need, start, stop)
             if hit is None:
                 return FormatCheck(rule, False, None, None)
             first = hit if first is None else min(first, hit)
     else:
-        first = _first_line_of_any(_compiled(rule.patterns), lines, window)
+        # pattern by pattern, each searching only above the best line so far
+        for pattern, need in _compiled(rule.patterns):
+            hit = page.first(pattern, need, start, stop if first is None else first)
+            if hit is not None:
+                first = hit
     if first is None:
         return FormatCheck(rule, False, None, None)
-    line = lines[first]
+    line = page.lines[first]
     return FormatCheck(rule, True, first, (line.start, line.end))
 
 
-def _first_line_of_any(
-    patterns: tuple[re.Pattern[str], ...], lines: list[Line], window: range
-) -> int | None:
-    """The first line in ``window`` that any of ``patterns`` matches.
-
-    Pattern by pattern, each searching only above the best line so far: a
-    pattern with a literal (报告, 下一步) is found by the regex engine's fast
-    literal scan, which one alternation of all the patterns would disable.
-    """
-    first: int | None = None
-    for pattern in patterns:
-        stop = window.stop if first is None else first
-        for i in range(window.start, stop):
-            if pattern.search(lines[i].text):
-                first = i
-                break
-    return first
-
-
 def check_format(rules: tuple[FormatRule, ...], text: str) -> list[FormatCheck]:
-    lines = split_lines(text)
-    return [check_rule(rule, lines) for rule in rules]
+    page = _Page(split_lines(text))
+    return [check_rule(rule, page) for rule in rules]
