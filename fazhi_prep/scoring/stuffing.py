@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import accumulate
 
 from .gaming import GamingCheck
 from .normalize import Normalized
@@ -38,18 +40,15 @@ def list_line_share(original: str, n: int) -> float:
     return min(1.0, listed / n)
 
 
-def _fragments(norm: Normalized) -> list[tuple[int, int]]:
+def _fragments(norm: Normalized) -> Iterable[tuple[int, int]]:
     """Fragments (text between punctuation marks, spaces, line breaks) as normalised spans."""
     positions = norm.positions
     if not positions:
         return []
-    spans: list[tuple[int, int]] = []
     if norm.runs:  # fast path: each kept character maps to exactly one
-        done = 0
-        for a, b in norm.runs:
-            spans.append((done, done + b - a))
-            done += b - a
-        return spans
+        ends = list(accumulate(b - a for a, b in norm.runs))
+        return zip([0, *ends[:-1]], ends, strict=True)
+    spans: list[tuple[int, int]] = []
     start = 0
     for i in range(1, len(positions)):
         if positions[i] - positions[i - 1] > 1:
@@ -59,18 +58,31 @@ def _fragments(norm: Normalized) -> list[tuple[int, int]]:
     return spans
 
 
-def repeated_share(text: str, frags: list[tuple[int, int]]) -> float:
-    """Share of ``text`` in fragments (of ``REPEAT_MIN``+ chars) that already occurred."""
+def _scan(
+    text: str, frags: Iterable[tuple[int, int]], cover: bytearray
+) -> tuple[int, list[tuple[int, int, int]], int]:
+    """(fragments, the bare ones as (index, start, end), characters in repeated fragments).
+
+    One pass over the fragments: the three statistics used to be three loops.
+    A fragment is bare when terms cover ``BARE_COVER`` of it; repeated when
+    it has ``REPEAT_MIN``+ characters and occurred before.
+    """
     seen: set[str] = set()
+    bare = []
     repeated = 0
-    for s, e in frags:
-        if e - s >= REPEAT_MIN:
+    count = 0
+    for count, (s, e) in enumerate(frags, 1):
+        size = e - s
+        # bytearray.count over a range counts in C, without building running totals
+        if cover.count(1, s, e) >= BARE_COVER * size:
+            bare.append((count - 1, s, e))
+        if size >= REPEAT_MIN:
             frag = text[s:e]
             if frag in seen:
-                repeated += e - s
+                repeated += size
             else:
                 seen.add(frag)
-    return repeated / len(text) if text else 0.0
+    return count, bare, repeated
 
 
 def _sentences(norm: Normalized) -> int:
@@ -85,21 +97,15 @@ def _sentences(norm: Normalized) -> int:
     return count
 
 
-def _list_runs(bare: list[bool]) -> list[tuple[int, int]]:
-    """Index ranges [i, j) of LIST_RUN+ consecutive True values."""
+def _list_runs(bare: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``LIST_RUN``+ consecutive bare fragments (``bare`` as from ``_scan``)."""
     out = []
-    i = 0
-    n = len(bare)
-    while i < n:
-        if not bare[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and bare[j]:
-            j += 1
-        if j - i >= LIST_RUN:
-            out.append((i, j))
-        i = j
+    first = 0  # where the current run of consecutive fragments starts in ``bare``
+    for k in range(1, len(bare) + 1):
+        if k == len(bare) or bare[k][0] != bare[k - 1][0] + 1:
+            if k - first >= LIST_RUN:
+                out.append((bare[first][1], bare[k - 1][2]))
+            first = k
     return out
 
 
@@ -112,23 +118,20 @@ def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> Gamin
     for s, e in term_spans:
         cover[s:e] = b"\x01" * (e - s)
     density = cover.count(1) / n
-    frags = _fragments(norm)
-    # bytearray.count over a range counts in C, without building running totals
-    bare = [cover.count(1, s, e) >= BARE_COVER * (e - s) for s, e in frags]
-    if any(bare):
+    count, bare, repeated = _scan(text, _fragments(norm), cover)
+    if bare:
         # an official enumeration (公众参与、专家论证……) is not a list of the writer's own
         stock = stock_mask(text)
-        bare = [b and stock.count(1, s, e) < e - s for (s, e), b in zip(frags, bare, strict=True)]
-    mean_frag = n / len(frags)
+        bare = [(i, s, e) for i, s, e in bare if stock.count(1, s, e) < e - s]
+    mean_frag = n / count
     per100 = _sentences(norm) * 100 / n
-    repeat = repeated_share(text, frags)
+    repeat = repeated / n
     listed = list_line_share(norm.original, n)
 
-    # list runs: LIST_RUN+ consecutive bare fragments
-    list_spans = [(frags[i][0], frags[j - 1][1]) for i, j in _list_runs(bare)]
+    list_spans = _list_runs(bare)
     list_chars = sum(e - s for s, e in list_spans)
 
-    bare_share = sum(e - s for (s, e), b in zip(frags, bare, strict=True) if b) / n
+    bare_share = sum(e - s for _, s, e in bare) / n
     evidence = 0
     evidence += 3 if bare_share >= 0.6 else 2 if bare_share >= 0.4 else 1 if bare_share >= 0.25 else 0
     evidence += 3 if density >= 0.75 else 2 if density >= 0.6 else 1 if density >= 0.45 else 0
