@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from fazhi_prep.scoring.format_check import check_format, split_lines
-from fazhi_prep.scoring.literals import needles
+from fazhi_prep.scoring.literals import needles, requirements
 from fazhi_prep.scoring.spec import FormatRule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,18 +50,22 @@ def test_needles(pattern, expected):
     assert needles(re.compile(pattern)) == expected
 
 
-def test_every_match_of_a_shipped_pattern_holds_a_needle():
+def test_requirements_are_all_needed_and_the_most_selective_first():
+    assert requirements(re.compile("(主要|工作|重点)(安排|打算)")) == (("安排", "打算"), ("主要", "工作", "重点"))
+    assert requirements(re.compile("(\\d{4}|[一二]{4})年(度)?.{0,20}(安排|打算)")) == (("年",), ("安排", "打算"))
+    assert requirements(re.compile("(报告)?\\d+")) == ()
+
+
+def test_every_match_of_a_shipped_pattern_holds_a_needle_of_each_requirement():
     lines = [line.text for path in TEXTS for line in split_lines(path.read_text(encoding="utf-8"))]
     assert len(lines) > 1000
     checked = 0
     for source in shipped_patterns():
         pattern = re.compile(source)
-        need = needles(pattern)
-        if need is None:
-            continue
+        reqs = requirements(pattern)
         for line in lines:
-            if pattern.search(line):
-                assert any(n in line for n in need), (source, line)
+            if reqs and pattern.search(line):
+                assert all(any(n in line for n in need) for need in reqs), (source, line)
                 checked += 1
     assert checked > 1000
 

@@ -7,20 +7,19 @@ line (title), the first three (head), the last four (tail) or all (body).
 
 Speed: most patterns match no line of a given answer, and searching every
 line with every pattern was most of the cost. Each pattern's required
-literals (``literals.needles``) are looked up in the page's lines joined
-into one string first, and only lines holding one are searched.
+literals (``literals.requirements``) are looked up in the page's lines
+joined into one string first, and only lines holding them are searched.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
 from typing import NamedTuple
 
-from .literals import Need, needles
+from .literals import Need, requirements
 from .normalize import nfkc
 from .spec import FormatRule
 
@@ -34,8 +33,7 @@ class Line(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class FormatCheck:
+class FormatCheck(NamedTuple):
     rule: FormatRule
     ok: bool
     line: int | None  # index among non-empty lines of the (first) matching line
@@ -54,9 +52,7 @@ def split_lines(text: str) -> list[Line]:
         # Py_UNICODE_ISSPACE), and split/join skips the regex machinery
         norm = "".join(norm_raw.split())
         if norm:
-            stripped = raw.strip()
-            lead = len(raw) - len(raw.lstrip())
-            lines.append(Line(norm, pos + lead, pos + lead + len(stripped)))
+            lines.append(Line(norm, pos + len(raw) - len(raw.lstrip()), pos + len(raw.rstrip())))
         pos += len(raw)
     return lines
 
@@ -75,29 +71,59 @@ class _Page:
             pos += len(t) + 1
         self.starts = starts
 
-    def first(self, pattern: re.Pattern[str], need: Need | None, start: int, stop: int) -> int | None:
+    def first(
+        self, pattern: re.Pattern[str], reqs: tuple[Need, ...], start: int, stop: int
+    ) -> int | None:
         """The first line in ``[start, stop)`` that ``pattern`` matches."""
         if start >= stop:
             return None
         texts = self.texts
-        if need is not None:
-            # a line without any of the needles cannot match: start at the first that has one
-            joined, starts = self.joined, self.starts
-            lo, hi = starts[start], starts[stop - 1] + len(texts[stop - 1])
-            at = min((i for i in (joined.find(n, lo, hi) for n in need) if i >= 0), default=-1)
-            if at < 0:
-                return None
-            start = bisect_right(starts, at) - 1
-        # the lines are scanned by map/compress in C; the first hit stops it
-        return next(compress(count(start), map(pattern.search, texts[start:stop])), None)
+        if not reqs:
+            # the lines are scanned by map/compress in C; the first hit stops it
+            return next(compress(count(start), map(pattern.search, texts[start:stop])), None)
+        # a line that misses a required literal cannot match: go from one line
+        # holding the first group's literals to the next, and run the regex only
+        # on those that hold the other groups' too
+        need, others = reqs[0], reqs[1:]
+        joined, starts = self.joined, self.starts
+        pos, hi = starts[start], starts[stop - 1] + len(texts[stop - 1])
+        if len(need) == 1:
+            word = need[0]
+            at = joined.find(word, pos, hi)
+        else:
+            ahead = [joined.find(n, pos, hi) for n in need]  # each needle's next place, -1: none
+            at = min([a for a in ahead if a >= 0], default=-1)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            line = texts[i]
+            if (not others or _holds(line, others)) and pattern.search(line):
+                return i
+            pos = starts[i] + len(line) + 1  # the next line
+            if len(need) == 1:
+                at = joined.find(word, pos, hi)
+            else:
+                ahead = [a if a < 0 or a >= pos else joined.find(n, pos, hi) for a, n in zip(ahead, need, strict=True)]
+                at = min([a for a in ahead if a >= 0], default=-1)
+        return None
+
+
+def _holds(line: str, groups: tuple[Need, ...]) -> bool:
+    """Does ``line`` hold a literal of every group?"""
+    for group in groups:
+        for word in group:
+            if word in line:
+                break
+        else:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1024)
-def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], Need | None], ...]:
+def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], tuple[Need, ...]], ...]:
     out = []
     for p in patterns:
         pattern = re.compile(p)
-        out.append((pattern, needles(pattern)))
+        out.append((pattern, requirements(pattern)))
     return tuple(out)
 
 

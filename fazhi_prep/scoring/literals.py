@@ -1,12 +1,15 @@
 """The literal text a regular expression cannot match without.
 
-``needles(pattern)`` gives strings of which every match of ``pattern``
-contains at least one (``会议(名称|议题)`` → ``("会议",)``; ``报告|汇报`` →
-``("报告", "汇报")``), or None when it cannot tell. A string that holds
-none of them cannot match, so a caller can skip the regex search there: a
-``str.find`` for two or three needles over the whole answer is far cheaper
-than searching every line with every format pattern, most of which match
-nowhere.
+``requirements(pattern)`` gives groups of strings such that every match of
+``pattern`` contains at least one string of each group
+(``(主要|工作)(安排|打算)`` → ``(("安排", "打算"), ("主要", "工作"))``), the
+most selective group first; ``needles(pattern)`` is that first group, or
+None when nothing is required. A string that misses a group cannot match,
+so a caller can skip the regex search there: a ``str.find`` for two or three
+needles over the whole answer, or a few ``in`` tests on a line, are far
+cheaper than running the regex on every line with every format pattern,
+most of which match nowhere (a pattern that does not start with a literal
+is tried at every position of the line).
 
 Read off the parsed pattern, conservatively: anything the reading does not
 understand (flags that fold case, back-references, character classes with
@@ -30,74 +33,80 @@ Need = tuple[str, ...]  # any one of these strings
 
 def needles(pattern: re.Pattern[str]) -> Need | None:
     """Strings of which every match of ``pattern`` contains one, or None."""
+    found = requirements(pattern)
+    return found[0] if found else None
+
+
+def requirements(pattern: re.Pattern[str]) -> tuple[Need, ...]:
+    """Groups of strings, each of which every match of ``pattern`` meets; best first."""
     if _p is None or not isinstance(pattern.pattern, str):
-        return None
+        return ()
     if pattern.flags & re.IGNORECASE:
-        return None
+        return ()
     try:
         parsed = _p.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - any surprise means no prefilter
-        return None
+        return ()
     if parsed.state.flags & re.IGNORECASE:
-        return None
-    found = _of_sequence(list(parsed))
-    if not found or any(not n or "\n" in n for n in found):
-        return None
-    return found
+        return ()
+    found = [need for need in _all_of(list(parsed)) if all(n and "\n" not in n for n in need)]
+    return tuple(sorted(dict.fromkeys(found), key=_cost))
 
 
-def _best(options: list[Need]) -> Need | None:
-    """The requirement cheapest to test and least likely to be met by chance."""
-    if not options:
-        return None
-    return min(options, key=lambda need: (len(need), -min(map(len, need))))
+def _cost(need: Need) -> tuple[int, int]:
+    """Fewer needles are fewer lookups; longer ones are rarer in a text."""
+    return len(need), -min(map(len, need))
 
 
-def _of_sequence(items: list[tuple[object, object]]) -> Need | None:
-    """A sequence matches only if each item does: any one item's requirement holds."""
-    options: list[Need] = []
+def _all_of(items: list[tuple[object, object]]) -> list[Need]:
+    """A sequence matches only if each item does: every item's requirement holds."""
+    out: list[Need] = []
     run: list[str] = []  # consecutive literal characters form one needle
     for op, av in items:
         if op is _c.LITERAL:
             run.append(chr(av))  # type: ignore[arg-type]
             continue
         if run:
-            options.append(("".join(run),))
+            out.append(("".join(run),))
             run = []
-        need = _of_item(op, av)
-        if need:
-            options.append(need)
+        out.extend(_of_item(op, av))
     if run:
-        options.append(("".join(run),))
-    return _best(options)
+        out.append(("".join(run),))
+    return out
 
 
-def _of_item(op: object, av: object) -> Need | None:
+def _best(items: list[tuple[object, object]]) -> Need | None:
+    found = _all_of(items)
+    return min(found, key=_cost) if found else None
+
+
+def _of_item(op: object, av: object) -> list[Need]:
     if op is _c.SUBPATTERN:
         _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
         if add_flags & re.IGNORECASE:
-            return None
-        return _of_sequence(list(sub))
+            return []
+        return _all_of(list(sub))
     if op is _c.ATOMIC_GROUP:
-        return _of_sequence(list(av))  # type: ignore[call-overload]
+        return _all_of(list(av))  # type: ignore[call-overload]
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         low, _high, sub = av  # type: ignore[misc]
-        return _of_sequence(list(sub)) if low >= 1 else None
+        return _all_of(list(sub)) if low >= 1 else []
     if op is _c.BRANCH:
+        # (A and B) or (C and D) is no conjunction of groups: one group per branch
         _, branches = av  # type: ignore[misc]
         out: list[str] = []
         for branch in branches:
-            need = _of_sequence(list(branch))
+            need = _best(list(branch))
             if not need:
-                return None  # one branch needs nothing: the whole needs nothing
+                return []  # one branch needs nothing: the whole needs nothing
             out.extend(need)
         unique = tuple(dict.fromkeys(out))
-        return unique if len(unique) <= MAX_NEEDLES else None
+        return [unique] if len(unique) <= MAX_NEEDLES else []
     if op is _c.IN:
         chars = []
         for kind, value in av:  # type: ignore[attr-defined]
             if kind is not _c.LITERAL:
-                return None  # a range, a category or a negation
+                return []  # a range, a category or a negation
             chars.append(chr(value))
-        return tuple(dict.fromkeys(chars)) if 0 < len(chars) <= MAX_NEEDLES else None
-    return None
+        return [tuple(dict.fromkeys(chars))] if 0 < len(chars) <= MAX_NEEDLES else []
+    return []
