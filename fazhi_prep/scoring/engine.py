@@ -47,7 +47,6 @@ from .result import (
 from .spec import Question
 from .stuffing import check_stuffing
 
-
 _PARTS = itemgetter(5)  # Occurrence.parts
 
 
