@@ -230,7 +230,7 @@ def _inner_words(
 
     Only an occurrence of such a word can lie inside another occurrence of the
     point (the text of the one is then part of the other's), so only those
-    need their phrase looked up (``_phrases``).
+    need their phrase looked up (``_Phrases``).
     """
     words: list[set[str]] = [set() for _ in range(n_points)]
     for word, entry in targets.items():
@@ -288,7 +288,7 @@ def _assign_point(
     if not groups:
         return PointCoverage(point, (), tuple(range(len(point.groups))))
     capped = {g: occs if len(occs) <= MAX_SPANS else occs[:MAX_SPANS] for g, occs in groups.items()}
-    phrase_of = _phrases(capped, max_term, norm, inner) if inner and len(capped) > 1 else {}
+    phrases = _Phrases(capped, max_term, norm, inner) if inner and len(capped) > 1 else None
     used_phrases: set[str] = set()
     used_spans: list[tuple[int, int]] = []
     found: list[GroupHit] = []
@@ -301,19 +301,22 @@ def _assign_point(
     for g_idx in order:
         for occ in capped[g_idx]:
             if occ.parts:  # a gapped term's parts are its text: the words between are free
-                pieces = [phrase_of.get(p, p) for p in occ.parts]
+                pieces = [phrases.of(p) for p in occ.parts] if phrases else list(occ.parts)
                 phrase = "…".join(norm[s:e] for s, e in pieces)
+                if phrase in used_phrases:
+                    continue
+                if used_spans and any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
+                    continue
+                used_spans.extend(pieces)
             else:
-                span = (occ.start, occ.end)
-                s, e = phrase_of.get(span, span) if phrase_of else span
-                pieces = [(s, e)]
+                s, e = phrases.of((occ.start, occ.end)) if phrases else (occ.start, occ.end)
                 phrase = norm[s:e]
-            if phrase in used_phrases:
-                continue
-            if used_spans and any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
-                continue
+                if phrase in used_phrases:
+                    continue
+                if used_spans and any(s < ue and us < e for us, ue in used_spans):
+                    continue
+                used_spans.append((s, e))
             used_phrases.add(phrase)
-            used_spans.extend(pieces)
             found.append(new(GroupHit, (g_idx, occ, tuple(capped[g_idx]), len(groups[g_idx]))))
             break
     found.sort(key=_GROUP)
@@ -325,29 +328,41 @@ def _assign_point(
 _GROUP = itemgetter(0)
 
 
-def _phrases(
-    groups: dict[int, list[Occurrence]], max_term: int, norm: str, inner: frozenset[str]
-) -> dict[tuple[int, int], tuple[int, int]]:
-    """For each span, the longest span of this point containing it (its phrase).
+class _Phrases:
+    """For a span, the longest span of this point containing it (its phrase).
 
     A gapped occurrence contributes its parts, not the stretch between them.
     Only spans of the point's ``inner`` words can lie inside another: the rest
-    are their own phrase, and callers look up with the span as default.
+    are their own phrase. Worked out on demand: a point's assignment looks at
+    a handful of its occurrences, and most points nest none of them.
     """
-    spans = sorted({p for occs in groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))})
-    nested = [(s, e) for s, e in spans if norm[s:e] in inner]
-    if not nested:
-        return {}
-    starts = [s for s, _ in spans]
-    out = {}
-    for s, e in nested:
-        best = (s, e)
-        for i in range(bisect_left(starts, e - max_term), bisect_right(starts, s)):
+
+    __slots__ = ("groups", "max_term", "norm", "inner", "spans", "starts")
+
+    def __init__(self, groups: dict[int, list[Occurrence]], max_term: int, norm: str, inner: frozenset[str]):
+        self.groups = groups
+        self.max_term = max_term
+        self.norm = norm
+        self.inner = inner
+        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+
+    def of(self, span: tuple[int, int]) -> tuple[int, int]:
+        s, e = span
+        if self.norm[s:e] not in self.inner:
+            return span
+        if not self.spans:
+            self.spans = sorted(
+                {p for occs in self.groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))}
+            )
+            self.starts = [a for a, _ in self.spans]
+        spans, starts = self.spans, self.starts
+        best = span
+        for i in range(bisect_left(starts, e - self.max_term), bisect_right(starts, s)):
             s2, e2 = spans[i]
             if e2 >= e and e2 - s2 > best[1] - best[0]:
                 best = (s2, e2)
-        out[(s, e)] = best
-    return out
+        return best
 
 
 def credit(coverage: float, mode: str) -> float:
