@@ -25,6 +25,7 @@ from .spec import FormatRule
 
 HEAD_LINES = 3
 TAIL_LINES = 4
+SEEK_FROM = 3  # needles in a group from which one regex finds them faster than str.find each
 
 
 class Line(NamedTuple):
@@ -71,13 +72,12 @@ class _Page:
             pos += len(t) + 1
         self.starts = starts
 
-    def first(
-        self, pattern: re.Pattern[str], reqs: tuple[Need, ...], start: int, stop: int
-    ) -> int | None:
-        """The first line in ``[start, stop)`` that ``pattern`` matches."""
+    def first(self, compiled: _Compiled, start: int, stop: int) -> int | None:
+        """The first line in ``[start, stop)`` that the pattern matches."""
         if start >= stop:
             return None
         texts = self.texts
+        pattern, reqs, seek = compiled
         if not reqs:
             # the lines are scanned by map/compress in C; the first hit stops it
             return next(compress(count(start), map(pattern.search, texts[start:stop])), None)
@@ -87,24 +87,26 @@ class _Page:
         need, others = reqs[0], reqs[1:]
         joined, starts = self.joined, self.starts
         pos, hi = starts[start], starts[stop - 1] + len(texts[stop - 1])
-        if len(need) == 1:
-            word = need[0]
-            at = joined.find(word, pos, hi)
-        else:
-            ahead = [joined.find(n, pos, hi) for n in need]  # each needle's next place, -1: none
-            at = min([a for a in ahead if a >= 0], default=-1)
-        while at >= 0:
+        ahead = [joined.find(n, pos, hi) for n in need] if seek is None else []  # -1: none left
+        while True:
+            if seek is not None:
+                found = seek.search(joined, pos, hi)
+                at = found.start() if found else -1
+            elif len(ahead) == 1:
+                if 0 <= ahead[0] < pos:
+                    ahead[0] = joined.find(need[0], pos, hi)
+                at = ahead[0]
+            else:
+                # each needle is looked for again only once the search has passed it
+                ahead = [a if a < 0 or a >= pos else joined.find(n, pos, hi) for a, n in zip(ahead, need, strict=True)]
+                at = min([a for a in ahead if a >= 0], default=-1)
+            if at < 0:
+                return None
             i = bisect_right(starts, at) - 1
             line = texts[i]
             if (not others or _holds(line, others)) and pattern.search(line):
                 return i
             pos = starts[i] + len(line) + 1  # the next line
-            if len(need) == 1:
-                at = joined.find(word, pos, hi)
-            else:
-                ahead = [a if a < 0 or a >= pos else joined.find(n, pos, hi) for a, n in zip(ahead, need, strict=True)]
-                at = min([a for a in ahead if a >= 0], default=-1)
-        return None
 
 
 def _holds(line: str, groups: tuple[Need, ...]) -> bool:
@@ -118,12 +120,22 @@ def _holds(line: str, groups: tuple[Need, ...]) -> bool:
     return True
 
 
+class _Compiled(NamedTuple):
+    pattern: re.Pattern[str]
+    reqs: tuple[Need, ...]  # literals the pattern requires, most selective group first
+    # finds the first group's earliest literal when it has many (the regex engine
+    # tries every alternative at a position before moving on); a few: str.find each
+    seek: re.Pattern[str] | None
+
+
 @lru_cache(maxsize=1024)
-def _compiled(patterns: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], tuple[Need, ...]], ...]:
+def _compiled(patterns: tuple[str, ...]) -> tuple[_Compiled, ...]:
     out = []
     for p in patterns:
         pattern = re.compile(p)
-        out.append((pattern, requirements(pattern)))
+        reqs = requirements(pattern)
+        seek = re.compile("|".join(map(re.escape, reqs[0]))) if reqs and len(reqs[0]) > SEEK_FROM else None
+        out.append(_Compiled(pattern, reqs, seek))
     return tuple(out)
 
 
@@ -142,15 +154,15 @@ def check_rule(rule: FormatRule, lines: list[Line] | _Page) -> FormatCheck:
     start, stop = _window(len(page.texts), rule.where)
     first: int | None = None
     if rule.match_all:
-        for pattern, need in _compiled(rule.patterns):
-            hit = page.first(pattern, need, start, stop)
+        for compiled in _compiled(rule.patterns):
+            hit = page.first(compiled, start, stop)
             if hit is None:
                 return FormatCheck(rule, False, None, None)
             first = hit if first is None else min(first, hit)
     else:
         # pattern by pattern, each searching only above the best line so far
-        for pattern, need in _compiled(rule.patterns):
-            hit = page.first(pattern, need, start, stop if first is None else first)
+        for compiled in _compiled(rule.patterns):
+            hit = page.first(compiled, start, stop if first is None else first)
             if hit is not None:
                 first = hit
     if first is None:
