@@ -188,7 +188,7 @@ def normalize(text: str, simple: str | None = None) -> Normalized:
     ends = list(accumulate(map(len, pieces)))
     starts, stops = [0, *ends[1::2]], ends[::2]  # of the kept pieces
     positions = list(chain.from_iterable(map(range, starts, stops)))
-    runs = list(zip(starts, stops))
+    runs = list(zip(starts, stops, strict=True))
     # only the first and last kept pieces can be empty (the text starts or ends dropped)
     if runs[-1][0] == runs[-1][1]:
         runs.pop()
