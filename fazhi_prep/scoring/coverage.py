@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from threading import Lock
@@ -70,23 +70,23 @@ class GroupHit(NamedTuple):
 _new = tuple.__new__
 
 
-@dataclass(slots=True)
 class PointCoverage:
-    """One point's groups found and missing. Not frozen: a frozen dataclass sets
-    each field through object.__setattr__, a real cost at a dozen per answer."""
+    """One point's groups found and missing, and what follows from them.
 
-    point: Point
-    found: tuple[GroupHit, ...]
-    missing: tuple[int, ...]  # indices of groups not found
-    # computed once (read many times per answer): see __post_init__
-    core_missing: bool = field(init=False)
-    by_whole_name: bool = field(init=False)  # covered by a group naming the whole point (=)
-    coverage: float = field(init=False)
+    A plain class: a frozen dataclass sets each field through
+    object.__setattr__ and a dataclass calls __post_init__ on top, a real cost
+    at a dozen per answer.
+    """
 
-    def __post_init__(self) -> None:
-        point, found = self.point, self.found
+    __slots__ = ("point", "found", "missing", "core_missing", "by_whole_name", "coverage")
+
+    def __init__(self, point: Point, found: tuple[GroupHit, ...], missing: tuple[int, ...]):
+        self.point = point
+        self.found = found
+        self.missing = missing  # indices of groups not found
         core, whole = point.core, point.whole
         self.core_missing = core_missing = bool(core) and not any(h.group in core for h in found)
+        # covered by a group naming the whole point (=)
         self.by_whole_name = by_whole = bool(whole) and any(h.group in whole for h in found)
         if core_missing:
             self.coverage = 0.0
@@ -94,6 +94,9 @@ class PointCoverage:
             self.coverage = 1.0
         else:
             self.coverage = min(1.0, len(found) / point.required)
+
+    def __repr__(self) -> str:
+        return f"PointCoverage({self.point.key!r}, found={len(self.found)}, coverage={self.coverage})"
 
 
 # by point index: by group index: occurrences in text order

@@ -50,12 +50,32 @@ from .stuffing import check_stuffing
 _PARTS = itemgetter(5)  # Occurrence.parts
 
 
+# round(x, n) goes through a correctly rounded decimal conversion each time, and a
+# rubric's marks and coverages take few distinct values (a point's share times 0,
+# ½ or 1; found / required groups): the results are remembered
+_ROUNDED: tuple[dict[float, float], dict[float, float]] = ({}, {})
+_ROUNDED_SIZE = 4096
+
+
 def _r(x: float) -> float:
-    return round(x + 0.0, 2)
+    out = _ROUNDED[0].get(x)
+    if out is None:
+        out = _remember(_ROUNDED[0], x, round(x + 0.0, 2))
+    return out
 
 
 def _r4(x: float) -> float:
-    return round(x + 0.0, 4)
+    out = _ROUNDED[1].get(x)
+    if out is None:
+        out = _remember(_ROUNDED[1], x, round(x + 0.0, 4))
+    return out
+
+
+def _remember(memo: dict[float, float], x: float, rounded: float) -> float:
+    if len(memo) >= _ROUNDED_SIZE:
+        memo.clear()
+    memo[x] = rounded
+    return rounded
 
 
 class _Excluder:
