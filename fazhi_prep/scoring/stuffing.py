@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
 from itertools import accumulate
 
 from .gaming import GamingCheck
@@ -40,22 +40,22 @@ def list_line_share(original: str, n: int) -> float:
     return min(1.0, listed / n)
 
 
-def _fragments(norm: Normalized) -> Iterable[tuple[int, int]]:
-    """Fragments (text between punctuation marks, spaces, line breaks) as normalised spans."""
+def _fragments(norm: Normalized) -> tuple[list[int], list[int]]:
+    """Fragments (text between punctuation marks, spaces, line breaks): their
+    normalised starts and ends."""
     positions = norm.positions
     if not positions:
-        return []
+        return [], []
     if norm.runs:  # fast path: each kept character maps to exactly one
         ends = list(accumulate(b - a for a, b in norm.runs))
-        return zip([0, *ends[:-1]], ends, strict=True)
-    spans: list[tuple[int, int]] = []
-    start = 0
+        return [0, *ends[:-1]], ends
+    starts, ends = [0], []
     for i in range(1, len(positions)):
         if positions[i] - positions[i - 1] > 1:
-            spans.append((start, i))
-            start = i
-    spans.append((start, len(positions)))
-    return spans
+            ends.append(i)
+            starts.append(i)
+    ends.append(len(positions))
+    return starts, ends
 
 
 def _covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -70,39 +70,31 @@ def _covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _scan(
-    text: str, frags: Iterable[tuple[int, int]], covered: list[tuple[int, int]]
-) -> tuple[int, list[tuple[int, int, int]], int]:
-    """(fragments, the bare ones as (index, start, end), characters in repeated fragments).
+def _bare(starts: list[int], ends: list[int], covered: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Fragments that terms cover ``BARE_COVER`` of, as (index, start, end) in order.
 
-    One pass over the fragments, walking the covered spans alongside. A
-    fragment is bare when terms cover ``BARE_COVER`` of it; repeated when it
-    has ``REPEAT_MIN``+ characters and occurred before.
+    Walks the covered spans (fewer than the fragments, most of which hold no
+    term) and the fragments each one touches.
     """
-    seen: set[str] = set()
-    bare = []
-    repeated = 0
-    count = 0
-    j, last = 0, len(covered)
-    for count, (s, e) in enumerate(frags, 1):
-        size = e - s
-        while j < last and covered[j][1] <= s:
-            j += 1
-        if j < last and covered[j][0] < e:  # some term covers part of this fragment
-            hit, k = 0, j
-            while k < last and covered[k][0] < e:
-                a, b = covered[k]
-                hit += (b if b < e else e) - (a if a > s else s)
-                k += 1
-            if hit >= BARE_COVER * size:
-                bare.append((count - 1, s, e))
-        if size >= REPEAT_MIN:
-            frag = text[s:e]
-            if frag in seen:
-                repeated += size
-            else:
-                seen.add(frag)
-    return count, bare, repeated
+    hit: dict[int, int] = {}
+    last = len(starts)
+    for a, b in covered:
+        i = bisect_right(ends, a)  # the first fragment ending after a
+        while i < last and starts[i] < b:
+            s, e = starts[i], ends[i]
+            hit[i] = hit.get(i, 0) + (b if b < e else e) - (a if a > s else s)
+            i += 1
+    return [(i, starts[i], ends[i]) for i in sorted(hit) if hit[i] >= BARE_COVER * (ends[i] - starts[i])]
+
+
+def _repeated(text: str, starts: list[int], ends: list[int]) -> int:
+    """Characters in fragments of ``REPEAT_MIN``+ characters that occurred before.
+
+    Each distinct fragment counts once as the first; dict.fromkeys keeps one
+    of each, in C.
+    """
+    frags = [text[s:e] for s, e in zip(starts, ends, strict=True) if e - s >= REPEAT_MIN]
+    return sum(map(len, frags)) - sum(map(len, dict.fromkeys(frags)))
 
 
 def _sentences(norm: Normalized) -> int:
@@ -136,7 +128,10 @@ def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> Gamin
         return GamingCheck(False, "")
     covered = _covered(term_spans)
     density = sum(b - a for a, b in covered) / n
-    count, bare, repeated = _scan(text, _fragments(norm), covered)
+    starts, ends = _fragments(norm)
+    count = len(starts)
+    bare = _bare(starts, ends, covered)
+    repeated = _repeated(text, starts, ends)
     if bare:
         # an official enumeration (公众参与、专家论证……) is not a list of the writer's own
         stock = stock_mask(text)
