@@ -61,12 +61,17 @@ def _fragments(norm: Normalized) -> tuple[list[int], list[int]]:
 def _covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The union of ``spans``: sorted, disjoint spans."""
     out: list[tuple[int, int]] = []
+    start, end = 0, -1  # the span being grown; end -1: none yet
     for a, b in sorted(set(spans)):
-        if out and a <= out[-1][1]:
-            if b > out[-1][1]:
-                out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
+        if a <= end:
+            if b > end:
+                end = b
+            continue
+        if end >= 0:
+            out.append((start, end))
+        start, end = a, b
+    if end >= 0:
+        out.append((start, end))
     return out
 
 
