@@ -391,12 +391,29 @@ def _fingerprint(rubric: Rubric) -> str:
     return rubric.fingerprint()
 
 
+# Scoring asks for the same (long-lived, immutable) Rubric object answer after
+# answer: found by identity first, before hashing every point and term for the
+# fingerprint memo. Entries hold the rubric itself, so its id stays its own.
+_BY_ID: dict[int, tuple[Rubric, CompiledRubric]] = {}
+
+
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
     """The compiled form of ``rubric``, built once per ``Rubric.fingerprint()``."""
+    known = _BY_ID.get(id(rubric))
+    if known is not None and known[0] is rubric:
+        return known[1]
     try:
         fp = _fingerprint(rubric)
-    except TypeError:  # built with lists somewhere: unhashable, so not memoised
-        fp = rubric.fingerprint()
+    except TypeError:  # built with lists somewhere: unhashable (mutable), so not memoised
+        return _compiled_for(rubric.fingerprint(), rubric)
+    compiled = _compiled_for(fp, rubric)
+    if len(_BY_ID) >= _CACHE_SIZE:
+        _BY_ID.clear()
+    _BY_ID[id(rubric)] = (rubric, compiled)
+    return compiled
+
+
+def _compiled_for(fp: str, rubric: Rubric) -> CompiledRubric:
     with _LOCK:
         compiled = _CACHE.get(fp)
         if compiled is not None:

@@ -137,10 +137,14 @@ def _anti_gaming(
     by_point: Occurrences,
     raw: list[PointCoverage],
     as_model: bool,
+    content: float,
+    coverage: float,
 ) -> _Gaming:
-    """Flag 堆砌 and 照抄; the flagged text's terms stop counting."""
+    """Flag 堆砌 and 照抄; the flagged text's terms stop counting.
+
+    ``content``, ``coverage``: what ``raw`` earns before anything is flagged.
+    """
     rubric = question.rubric
-    content, coverage, _ = _content(raw, rubric.scoring, rubric.parts.content)
     out = _Gaming(raw, content, coverage, None)
     # a gapped term covers its parts, not the writer's words between them
     term_spans = [
@@ -367,7 +371,7 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     by_point = compiled.occurrences(norm.text, norm.clause_starts)
     raw = compiled.assign(norm.text, by_point)
     content_raw, coverage_raw, maxes = _content(raw, rubric.scoring, parts.content)
-    gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model)
+    gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model, content_raw, coverage_raw)
     points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, gaming.flags)
 
     formats = _format_results(question, simple)
