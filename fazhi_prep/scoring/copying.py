@@ -130,11 +130,11 @@ def _runs(text: str, grams: frozenset[str], probe: int) -> list[tuple[int, int]]
         return []
     last = len(text) - SHINGLE
     runs: list[tuple[int, int]] = []
-    for i in range(0, last + 1, probe):
+    # the probes that hit first (one tight comprehension), then the runs grown from them
+    hits = [i for i in range(0, last + 1, probe) if text[i : i + SHINGLE] in grams]
+    for i in hits:
         if runs and i < runs[-1][1] - SHINGLE + 1:
             continue  # inside the run found last
-        if text[i : i + SHINGLE] not in grams:
-            continue
         a = _extend(text, grams, i, -1, 0)
         b = _extend(text, grams, i, 1, last)
         runs.append((a, b + SHINGLE))

@@ -18,8 +18,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from threading import Lock
 from typing import NamedTuple
 
@@ -55,8 +56,7 @@ class _GappedTarget:
     part_ids: tuple[int, ...]  # the parts' word ids (CompiledRubric.part_words)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupHit:
+class GroupHit(NamedTuple):
     """The occurrence chosen for a group, plus the group's occurrences (capped)."""
 
     group: int
@@ -65,30 +65,38 @@ class GroupHit:
     count: int  # every occurrence of the group, uncapped
 
 
-@dataclass(frozen=True, slots=True)
-class PointCoverage:
-    point: Point
-    found: tuple[GroupHit, ...]
-    missing: tuple[int, ...]  # indices of groups not found
-    # computed once (read many times per answer): see __post_init__
-    core_missing: bool = field(init=False)
-    by_whole_name: bool = field(init=False)  # covered by a group naming the whole point (=)
-    coverage: float = field(init=False)
+# Occurrences and group hits are built by the hundred per answer: tuple.__new__
+# skips the Python-level __new__ that a NamedTuple call runs
+_new = tuple.__new__
 
-    def __post_init__(self) -> None:
-        point, found = self.point, self.found
+
+class PointCoverage:
+    """One point's groups found and missing, and what follows from them.
+
+    A plain class: a frozen dataclass sets each field through
+    object.__setattr__ and a dataclass calls __post_init__ on top, a real cost
+    at a dozen per answer.
+    """
+
+    __slots__ = ("point", "found", "missing", "core_missing", "by_whole_name", "coverage")
+
+    def __init__(self, point: Point, found: tuple[GroupHit, ...], missing: tuple[int, ...]):
+        self.point = point
+        self.found = found
+        self.missing = missing  # indices of groups not found
         core, whole = point.core, point.whole
-        core_missing = bool(core) and not any(h.group in core for h in found)
-        by_whole = bool(whole) and any(h.group in whole for h in found)
+        self.core_missing = core_missing = bool(core) and not any(h.group in core for h in found)
+        # covered by a group naming the whole point (=)
+        self.by_whole_name = by_whole = bool(whole) and any(h.group in whole for h in found)
         if core_missing:
-            coverage = 0.0
+            self.coverage = 0.0
         elif by_whole:
-            coverage = 1.0
+            self.coverage = 1.0
         else:
-            coverage = min(1.0, len(found) / point.required)
-        object.__setattr__(self, "core_missing", core_missing)
-        object.__setattr__(self, "by_whole_name", by_whole)
-        object.__setattr__(self, "coverage", coverage)
+            self.coverage = min(1.0, len(found) / point.required)
+
+    def __repr__(self) -> str:
+        return f"PointCoverage({self.point.key!r}, found={len(self.found)}, coverage={self.coverage})"
 
 
 # by point index: by group index: occurrences in text order
@@ -135,6 +143,7 @@ class CompiledRubric:
         for target in self.gapped:
             self.gapped_by_last.setdefault(target.part_ids[-1], []).append(target)
         self.words = tuple(sorted(set(targets) | set(self.part_words)))  # every word in the automaton
+        self.inner = _inner_words(len(self.points), targets, self.gapped)
         self.automaton = ahocorasick.Automaton()
         for norm in self.words:
             entry = tuple(targets.get(norm, ()))
@@ -154,21 +163,24 @@ class CompiledRubric:
         if self.empty or not norm:
             return by_point
         word_hits: dict[int, list[tuple[int, int]]] = {}
+        new = _new
         for end, (length, entry, wid) in self.automaton.iter(norm):
-            start = end + 1 - length
+            stop = end + 1
+            start = stop - length
             for p_idx, g_idx, alt in entry:
                 groups = by_point[p_idx]
-                occ = Occurrence(start, end + 1, alt, g_idx, p_idx)
-                if g_idx in groups:
-                    groups[g_idx].append(occ)
-                else:
+                occ = new(Occurrence, (start, stop, alt, g_idx, p_idx, ()))
+                occs = groups.get(g_idx)
+                if occs is None:
                     groups[g_idx] = [occ]
+                else:
+                    occs.append(occ)
             if wid >= 0:
                 spans = word_hits.get(wid)
                 if spans is None:
-                    word_hits[wid] = [(start, end + 1)]
+                    word_hits[wid] = [(start, stop)]
                 else:
-                    spans.append((start, end + 1))
+                    spans.append((start, stop))
         if word_hits:
             self._pair_gapped(word_hits, by_point, breaks)
         return by_point
@@ -206,11 +218,30 @@ class CompiledRubric:
         ``keep`` filters occurrences first (anti-gaming: text that does not count).
         """
         out = []
-        for point, groups in zip(self.points, by_point, strict=True):
+        max_term = self.max_term
+        for point, groups, inner in zip(self.points, by_point, self.inner, strict=True):
             if keep is not None:
                 groups = {g: kept for g, occs in groups.items() if (kept := [o for o in occs if keep(o)])}
-            out.append(_assign_point(point, groups, norm, self.max_term))
+            out.append(_assign_point(point, groups, norm, max_term, inner))
         return out
+
+
+def _inner_words(
+    n_points: int, targets: dict[str, list[tuple[int, int, str]]], gapped: list[_GappedTarget]
+) -> list[frozenset[str]]:
+    """Per point, its words that lie inside a longer word of the same point.
+
+    Only an occurrence of such a word can lie inside another occurrence of the
+    point (the text of the one is then part of the other's), so only those
+    need their phrase looked up (``_Phrases``).
+    """
+    words: list[set[str]] = [set() for _ in range(n_points)]
+    for word, entry in targets.items():
+        for p_idx, _g, _alt in entry:
+            words[p_idx].add(word)
+    for target in gapped:
+        words[target.point].update(target.parts)
+    return [frozenset(w for w in ws if any(w != o and w in o for o in ws)) for ws in words]
 
 
 def _chain(
@@ -255,75 +286,86 @@ def _linked(
 
 
 def _assign_point(
-    point: Point, groups: dict[int, list[Occurrence]], norm: str, max_term: int
+    point: Point, groups: dict[int, list[Occurrence]], norm: str, max_term: int, inner: frozenset[str]
 ) -> PointCoverage:
     if not groups:
         return PointCoverage(point, (), tuple(range(len(point.groups))))
-    capped = {g: occs[:MAX_SPANS] for g, occs in groups.items()}
-    phrase_of = _phrases(capped, max_term) if len(capped) > 1 else {}
+    capped = {g: occs if len(occs) <= MAX_SPANS else occs[:MAX_SPANS] for g, occs in groups.items()}
+    phrases = _Phrases(capped, max_term, norm, inner) if inner and len(capped) > 1 else None
     used_phrases: set[str] = set()
     used_spans: list[tuple[int, int]] = []
     found: list[GroupHit] = []
+    new = _new
     # core groups choose first (a generic group must not take the words the point's
     # own 提法 needs, e.g. 一把手工程 against 法治…一把手), then those with the
     # fewest candidates
     core = point.core
-    for g_idx in sorted(capped, key=lambda g: (g not in core, len(groups[g]), g)):
+    order = sorted(capped, key=lambda g: (g not in core, len(groups[g]), g)) if len(capped) > 1 else capped
+    for g_idx in order:
         for occ in capped[g_idx]:
             if occ.parts:  # a gapped term's parts are its text: the words between are free
-                pieces = [phrase_of.get(p, p) for p in occ.parts]
+                pieces = [phrases.of(p) for p in occ.parts] if phrases else list(occ.parts)
                 phrase = "…".join(norm[s:e] for s, e in pieces)
+                if phrase in used_phrases:
+                    continue
+                if used_spans and any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
+                    continue
+                used_spans.extend(pieces)
             else:
-                span = (occ.start, occ.end)
-                s, e = phrase_of.get(span, span)
-                pieces = [(s, e)]
+                s, e = phrases.of((occ.start, occ.end)) if phrases else (occ.start, occ.end)
                 phrase = norm[s:e]
-            if phrase in used_phrases:
-                continue
-            if used_spans and any(s < ue and us < e for s, e in pieces for us, ue in used_spans):
-                continue
+                if phrase in used_phrases:
+                    continue
+                if used_spans and any(s < ue and us < e for us, ue in used_spans):
+                    continue
+                used_spans.append((s, e))
             used_phrases.add(phrase)
-            used_spans.extend(pieces)
-            found.append(GroupHit(g_idx, occ, tuple(capped[g_idx]), len(groups[g_idx])))
+            found.append(new(GroupHit, (g_idx, occ, tuple(capped[g_idx]), len(groups[g_idx]))))
             break
-    found.sort(key=lambda h: h.group)
+    found.sort(key=_GROUP)
     have = {h.group for h in found}
     missing = tuple(g for g in range(len(point.groups)) if g not in have)
     return PointCoverage(point, tuple(found), missing)
 
 
-def _phrases(
-    groups: dict[int, list[Occurrence]], max_term: int
-) -> dict[tuple[int, int], tuple[int, int]]:
-    """For each span, the longest span of this point containing it (its phrase).
+_GROUP = itemgetter(0)
+
+
+class _Phrases:
+    """For a span, the longest span of this point containing it (its phrase).
 
     A gapped occurrence contributes its parts, not the stretch between them.
+    Only spans of the point's ``inner`` words can lie inside another: the rest
+    are their own phrase. Worked out on demand: a point's assignment looks at
+    a handful of its occurrences, and most points nest none of them.
     """
-    spans = sorted({p for occs in groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))})
-    if not _any_nested(spans):
-        return {}  # each span is its own phrase (callers look up with the span as default)
-    starts = [s for s, _ in spans]
-    out = {}
-    for s, e in spans:
-        best = (s, e)
-        for i in range(bisect_left(starts, e - max_term), bisect_right(starts, s)):
+
+    __slots__ = ("groups", "max_term", "norm", "inner", "spans", "starts")
+
+    def __init__(self, groups: dict[int, list[Occurrence]], max_term: int, norm: str, inner: frozenset[str]):
+        self.groups = groups
+        self.max_term = max_term
+        self.norm = norm
+        self.inner = inner
+        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+
+    def of(self, span: tuple[int, int]) -> tuple[int, int]:
+        s, e = span
+        if self.norm[s:e] not in self.inner:
+            return span
+        if not self.spans:
+            self.spans = sorted(
+                {p for occs in self.groups.values() for o in occs for p in (o.parts or ((o.start, o.end),))}
+            )
+            self.starts = [a for a, _ in self.spans]
+        spans, starts = self.spans, self.starts
+        best = span
+        for i in range(bisect_left(starts, e - self.max_term), bisect_right(starts, s)):
             s2, e2 = spans[i]
             if e2 >= e and e2 - s2 > best[1] - best[0]:
                 best = (s2, e2)
-        out[(s, e)] = best
-    return out
-
-
-def _any_nested(spans: list[tuple[int, int]]) -> bool:
-    """Does any of the sorted, distinct ``spans`` lie inside another?"""
-    reach = -1  # the furthest end of the spans that start earlier
-    for i, (s, e) in enumerate(spans):
-        if e <= reach:
-            return True
-        if i + 1 < len(spans) and spans[i + 1][0] == s:
-            return True  # the next one starts here too and, sorted, ends later
-        reach = max(reach, e)
-    return False
+        return best
 
 
 def credit(coverage: float, mode: str) -> float:
@@ -349,12 +391,29 @@ def _fingerprint(rubric: Rubric) -> str:
     return rubric.fingerprint()
 
 
+# Scoring asks for the same (long-lived, immutable) Rubric object answer after
+# answer: found by identity first, before hashing every point and term for the
+# fingerprint memo. Entries hold the rubric itself, so its id stays its own.
+_BY_ID: dict[int, tuple[Rubric, CompiledRubric]] = {}
+
+
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
     """The compiled form of ``rubric``, built once per ``Rubric.fingerprint()``."""
+    known = _BY_ID.get(id(rubric))
+    if known is not None and known[0] is rubric:
+        return known[1]
     try:
         fp = _fingerprint(rubric)
-    except TypeError:  # built with lists somewhere: unhashable, so not memoised
-        fp = rubric.fingerprint()
+    except TypeError:  # built with lists somewhere: unhashable (mutable), so not memoised
+        return _compiled_for(rubric.fingerprint(), rubric)
+    compiled = _compiled_for(fp, rubric)
+    if len(_BY_ID) >= _CACHE_SIZE:
+        _BY_ID.clear()
+    _BY_ID[id(rubric)] = (rubric, compiled)
+    return compiled
+
+
+def _compiled_for(fp: str, rubric: Rubric) -> CompiledRubric:
     with _LOCK:
         compiled = _CACHE.get(fp)
         if compiled is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .copying import check_copied
 from .counting import char_count
@@ -46,13 +47,35 @@ from .result import (
 from .spec import Question
 from .stuffing import check_stuffing
 
+_PARTS = itemgetter(5)  # Occurrence.parts
+
+
+# round(x, n) goes through a correctly rounded decimal conversion each time, and a
+# rubric's marks and coverages take few distinct values (a point's share times 0,
+# ½ or 1; found / required groups): the results are remembered
+_ROUNDED: tuple[dict[float, float], dict[float, float]] = ({}, {})
+_ROUNDED_SIZE = 4096
+
 
 def _r(x: float) -> float:
-    return round(x + 0.0, 2)
+    out = _ROUNDED[0].get(x)
+    if out is None:
+        out = _remember(_ROUNDED[0], x, round(x + 0.0, 2))
+    return out
 
 
 def _r4(x: float) -> float:
-    return round(x + 0.0, 4)
+    out = _ROUNDED[1].get(x)
+    if out is None:
+        out = _remember(_ROUNDED[1], x, round(x + 0.0, 4))
+    return out
+
+
+def _remember(memo: dict[float, float], x: float, rounded: float) -> float:
+    if len(memo) >= _ROUNDED_SIZE:
+        memo.clear()
+    memo[x] = rounded
+    return rounded
 
 
 class _Excluder:
@@ -114,10 +137,14 @@ def _anti_gaming(
     by_point: Occurrences,
     raw: list[PointCoverage],
     as_model: bool,
+    content: float,
+    coverage: float,
 ) -> _Gaming:
-    """Flag 堆砌 and 照抄; the flagged text's terms stop counting."""
+    """Flag 堆砌 and 照抄; the flagged text's terms stop counting.
+
+    ``content``, ``coverage``: what ``raw`` earns before anything is flagged.
+    """
     rubric = question.rubric
-    content, coverage, _ = _content(raw, rubric.scoring, rubric.parts.content)
     out = _Gaming(raw, content, coverage, None)
     # a gapped term covers its parts, not the writer's words between them
     term_spans = [
@@ -164,48 +191,48 @@ def _point_results(
     # every occurrence and part is non-empty: its original span is read straight off
     # the positions (Normalized.span, without its empty-span case)
     pos = norm.positions
+    original = norm.original
     out = []
     for cov, cnt, mx in zip(raw, counted, maxes, strict=True):
         point = cov.point
         counted_groups = {gh.group for gh in cnt.found} if flagged else set()
         hits = []
         for gh in cov.found:
-            a, b = norm.span(gh.chosen.start, gh.chosen.end)
-            hits.append(
-                Hit(
-                    group=gh.group,
-                    term=gh.chosen.term,
-                    text=norm.original[a:b],
-                    span=(a, b),
-                    count=gh.count,
-                    spans=[(pos[s], pos[e - 1] + 1) for o in gh.all for s, e in (o.parts or ((o.start, o.end),))],
-                    counted=not flagged or gh.group in counted_groups,
-                )
-            )
+            chosen = gh.chosen
+            a, b = pos[chosen.start], pos[chosen.end - 1] + 1
+            occs = gh.all
+            if any(map(_PARTS, occs)):  # a gapped term highlights its parts
+                spans = [(pos[s], pos[e - 1] + 1) for o in occs for s, e in (o.parts or ((o.start, o.end),))]
+            else:
+                spans = [(pos[o.start], pos[o.end - 1] + 1) for o in occs]
+            counted_hit = not flagged or gh.group in counted_groups
+            hits.append(Hit(gh.group, chosen.term, original[a:b], (a, b), gh.count, spans, counted_hit))
         cr = credit(cov.coverage, mode)
+        discount = next(
+            (w for h in hits if not h.counted if (w := discount_of(flags, h.span))), ""
+        ) if flagged else ""
+        # positional, in PointResult's field order: keyword arguments cost twice the call
         out.append(
             PointResult(
-                key=point.key,
-                label=point.label,
-                weight=point.weight,
-                source=point.source,
-                area=point.area,
-                groups=len(point.groups),
-                required=point.required,
-                found=len(cov.found),
-                coverage=_r4(cov.coverage),
-                counted_coverage=_r4(cnt.coverage),
-                credit=cr,
-                earned=_r(mx * cr),
-                counted_earned=_r(mx * credit(cnt.coverage, mode)),
-                max=_r(mx),
-                hits=hits,
-                missing=[list(point.groups[g]) for g in cov.missing],
-                core_missing=[list(point.groups[g]) for g in point.core] if cov.core_missing else [],
-                by_whole_name=cov.by_whole_name,
-                discount=next(
-                    (w for h in hits if not h.counted if (w := discount_of(flags, h.span))), ""
-                ) if flagged else "",
+                point.key,
+                point.label,
+                point.weight,
+                point.source,
+                point.area,
+                len(point.groups),
+                point.required,
+                len(cov.found),
+                _r4(cov.coverage),
+                _r4(cnt.coverage),
+                cr,
+                _r(mx * cr),
+                _r(mx * credit(cnt.coverage, mode)),
+                _r(mx),
+                hits,
+                [list(point.groups[g]) for g in cov.missing],
+                [list(point.groups[g]) for g in point.core] if cov.core_missing else [],
+                cov.by_whole_name,
+                discount,
             )
         )
     return out
@@ -218,16 +245,11 @@ def _format_results(question: Question, text: str) -> list[FormatResult]:
     out = []
     for c in check_format(rules, text):
         fmax = part * c.rule.weight / total_w if total_w else 0.0
+        rule = c.rule
+        # positional, in FormatResult's field order (see _point_results)
         out.append(
             FormatResult(
-                key=c.rule.key,
-                label=c.rule.label,
-                ok=c.ok,
-                expect=c.rule.expect,
-                weight=c.rule.weight,
-                earned=_r(fmax if c.ok else 0.0),
-                max=_r(fmax),
-                span=c.span,
+                rule.key, rule.label, c.ok, rule.expect, rule.weight, _r(fmax if c.ok else 0.0), _r(fmax), c.span
             )
         )
     return out
@@ -349,7 +371,7 @@ def score(question: Question, text: str, *, as_model: bool = False) -> Result:
     by_point = compiled.occurrences(norm.text, norm.clause_starts)
     raw = compiled.assign(norm.text, by_point)
     content_raw, coverage_raw, maxes = _content(raw, rubric.scoring, parts.content)
-    gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model)
+    gaming = _anti_gaming(question, norm, compiled, by_point, raw, as_model, content_raw, coverage_raw)
     points = _point_results(norm, raw, gaming.counted, maxes, rubric.scoring, gaming.flags)
 
     formats = _format_results(question, simple)

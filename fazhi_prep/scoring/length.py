@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .spec import LengthRule
 
@@ -35,6 +36,7 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+@lru_cache(maxsize=256)  # a question's rule reads the same for every answer
 def describe_rule(limit_min: int | None, limit_max: int | None, rule: LengthRule) -> str:
     """The deduction rule as shown to the candidate."""
     if limit_min is None and limit_max is None:

@@ -28,7 +28,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, starmap
+from itertools import accumulate, chain
 from threading import Lock
 
 import opencc
@@ -76,8 +76,8 @@ class _Classes:
     def _compile(self) -> None:
         # CJK Unified Ideographs are kept as they are: never need learning
         self.unknown_re = re.compile(self._cls(self.known, True, extra="\u4e00-\u9fff"))
-        self.drop_re = re.compile(self._cls(self.dropped) + "+")
-        self.keep_run_re = re.compile(self._cls(self.dropped, True) + "+")
+        # split with the dropped runs captured: kept and dropped pieces alternate
+        self.split_re = re.compile("(" + self._cls(self.dropped) + "+)")
         self.change_re = re.compile(self._cls(self.changed))
         self.expand_re = re.compile(self._cls(self.expanding))
         self.nfkc_re = re.compile(self._cls(set(self.nfkc)))
@@ -183,12 +183,21 @@ def normalize(text: str, simple: str | None = None) -> Normalized:
     c.learn(text)
     if c.expanding and c.expand_re.search(text):
         return _normalize_slow(original, text)
-    runs = tuple([m.span() for m in c.keep_run_re.finditer(text)])
-    positions = list(chain.from_iterable(starmap(range, runs)))
-    norm = c.drop_re.sub("", text)
+    # one regex pass: kept pieces at even indices, dropped runs (maximal) between
+    pieces = c.split_re.split(text)
+    ends = list(accumulate(map(len, pieces)))
+    starts, stops = [0, *ends[1::2]], ends[::2]  # of the kept pieces
+    positions = list(chain.from_iterable(map(range, starts, stops)))
+    runs = list(zip(starts, stops, strict=True))
+    # only the first and last kept pieces can be empty (the text starts or ends dropped)
+    if runs[-1][0] == runs[-1][1]:
+        runs.pop()
+    if runs and runs[0][0] == runs[0][1]:
+        del runs[0]
+    norm = "".join(pieces[::2])
     if c.changed and c.change_re.search(norm):
         norm = c.change_re.sub(_map_change, norm)
-    return Normalized(original, norm, positions, runs)
+    return Normalized(original, norm, positions, tuple(runs))
 
 
 def _normalize_slow(original: str, text: str) -> Normalized:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from .gaming import GamingCheck
 from .normalize import Normalized
@@ -38,39 +40,66 @@ def list_line_share(original: str, n: int) -> float:
     return min(1.0, listed / n)
 
 
-def _fragments(norm: Normalized) -> list[tuple[int, int]]:
-    """Fragments (text between punctuation marks, spaces, line breaks) as normalised spans."""
+def _fragments(norm: Normalized) -> tuple[list[int], list[int]]:
+    """Fragments (text between punctuation marks, spaces, line breaks): their
+    normalised starts and ends."""
     positions = norm.positions
     if not positions:
-        return []
-    spans: list[tuple[int, int]] = []
+        return [], []
     if norm.runs:  # fast path: each kept character maps to exactly one
-        done = 0
-        for a, b in norm.runs:
-            spans.append((done, done + b - a))
-            done += b - a
-        return spans
-    start = 0
+        ends = list(accumulate(b - a for a, b in norm.runs))
+        return [0, *ends[:-1]], ends
+    starts, ends = [0], []
     for i in range(1, len(positions)):
         if positions[i] - positions[i - 1] > 1:
-            spans.append((start, i))
-            start = i
-    spans.append((start, len(positions)))
-    return spans
+            ends.append(i)
+            starts.append(i)
+    ends.append(len(positions))
+    return starts, ends
 
 
-def repeated_share(text: str, frags: list[tuple[int, int]]) -> float:
-    """Share of ``text`` in fragments (of ``REPEAT_MIN``+ chars) that already occurred."""
-    seen: set[str] = set()
-    repeated = 0
-    for s, e in frags:
-        if e - s >= REPEAT_MIN:
-            frag = text[s:e]
-            if frag in seen:
-                repeated += e - s
-            else:
-                seen.add(frag)
-    return repeated / len(text) if text else 0.0
+def _covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``spans``: sorted, disjoint spans."""
+    out: list[tuple[int, int]] = []
+    start, end = 0, -1  # the span being grown; end -1: none yet
+    for a, b in sorted(set(spans)):
+        if a <= end:
+            if b > end:
+                end = b
+            continue
+        if end >= 0:
+            out.append((start, end))
+        start, end = a, b
+    if end >= 0:
+        out.append((start, end))
+    return out
+
+
+def _bare(starts: list[int], ends: list[int], covered: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Fragments that terms cover ``BARE_COVER`` of, as (index, start, end) in order.
+
+    Walks the covered spans (fewer than the fragments, most of which hold no
+    term) and the fragments each one touches.
+    """
+    hit: dict[int, int] = {}
+    last = len(starts)
+    for a, b in covered:
+        i = bisect_right(ends, a)  # the first fragment ending after a
+        while i < last and starts[i] < b:
+            s, e = starts[i], ends[i]
+            hit[i] = hit.get(i, 0) + (b if b < e else e) - (a if a > s else s)
+            i += 1
+    return [(i, starts[i], ends[i]) for i in sorted(hit) if hit[i] >= BARE_COVER * (ends[i] - starts[i])]
+
+
+def _repeated(text: str, starts: list[int], ends: list[int]) -> int:
+    """Characters in fragments of ``REPEAT_MIN``+ characters that occurred before.
+
+    Each distinct fragment counts once as the first; dict.fromkeys keeps one
+    of each, in C.
+    """
+    frags = [text[s:e] for s, e in zip(starts, ends, strict=True) if e - s >= REPEAT_MIN]
+    return sum(map(len, frags)) - sum(map(len, dict.fromkeys(frags)))
 
 
 def _sentences(norm: Normalized) -> int:
@@ -85,21 +114,15 @@ def _sentences(norm: Normalized) -> int:
     return count
 
 
-def _list_runs(bare: list[bool]) -> list[tuple[int, int]]:
-    """Index ranges [i, j) of LIST_RUN+ consecutive True values."""
+def _list_runs(bare: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``LIST_RUN``+ consecutive bare fragments (``bare`` as from ``_scan``)."""
     out = []
-    i = 0
-    n = len(bare)
-    while i < n:
-        if not bare[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and bare[j]:
-            j += 1
-        if j - i >= LIST_RUN:
-            out.append((i, j))
-        i = j
+    first = 0  # where the current run of consecutive fragments starts in ``bare``
+    for k in range(1, len(bare) + 1):
+        if k == len(bare) or bare[k][0] != bare[k - 1][0] + 1:
+            if k - first >= LIST_RUN:
+                out.append((bare[first][1], bare[k - 1][2]))
+            first = k
     return out
 
 
@@ -108,27 +131,25 @@ def check_stuffing(norm: Normalized, term_spans: list[tuple[int, int]]) -> Gamin
     n = len(text)
     if n < MIN_TEXT:
         return GamingCheck(False, "")
-    cover = bytearray(n)
-    for s, e in term_spans:
-        cover[s:e] = b"\x01" * (e - s)
-    density = cover.count(1) / n
-    frags = _fragments(norm)
-    # bytearray.count over a range counts in C, without building running totals
-    bare = [cover.count(1, s, e) >= BARE_COVER * (e - s) for s, e in frags]
-    if any(bare):
+    covered = _covered(term_spans)
+    density = sum(b - a for a, b in covered) / n
+    starts, ends = _fragments(norm)
+    count = len(starts)
+    bare = _bare(starts, ends, covered)
+    repeated = _repeated(text, starts, ends)
+    if bare:
         # an official enumeration (公众参与、专家论证……) is not a list of the writer's own
         stock = stock_mask(text)
-        bare = [b and stock.count(1, s, e) < e - s for (s, e), b in zip(frags, bare, strict=True)]
-    mean_frag = n / len(frags)
+        bare = [(i, s, e) for i, s, e in bare if stock.count(1, s, e) < e - s]
+    mean_frag = n / count
     per100 = _sentences(norm) * 100 / n
-    repeat = repeated_share(text, frags)
+    repeat = repeated / n
     listed = list_line_share(norm.original, n)
 
-    # list runs: LIST_RUN+ consecutive bare fragments
-    list_spans = [(frags[i][0], frags[j - 1][1]) for i, j in _list_runs(bare)]
+    list_spans = _list_runs(bare)
     list_chars = sum(e - s for s, e in list_spans)
 
-    bare_share = sum(e - s for (s, e), b in zip(frags, bare, strict=True) if b) / n
+    bare_share = sum(e - s for _, s, e in bare) / n
     evidence = 0
     evidence += 3 if bare_share >= 0.6 else 2 if bare_share >= 0.4 else 1 if bare_share >= 0.25 else 0
     evidence += 3 if density >= 0.75 else 2 if density >= 0.6 else 1 if density >= 0.45 else 0
