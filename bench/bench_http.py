@@ -511,6 +511,15 @@ def browser_practice_page(server: Server, slug: str) -> dict | None:
         page.fill("input[name=password]", PASSWORD)
         with page.expect_navigation():
             page.press("input[name=password]", "Enter")
+        # The practice page needs an open draft (the writers' drafts were submitted by now):
+        # without one it redirects to the question page, which is not what is being weighed.
+        page.goto(f"{base}/questions/{slug}")
+        start = page.locator("form[action$='/start'] input[type=submit]")
+        if start.count():
+            with page.expect_navigation():
+                start.click()
+        if not page.url.endswith(f"/questions/{slug}/practice"):
+            raise RuntimeError(f"no practice page to weigh (at {page.url})")
         state = login.storage_state()
         login.close()
         cold, warm = [], []
@@ -518,6 +527,8 @@ def browser_practice_page(server: Server, slug: str) -> dict | None:
             context = browser.new_context(storage_state=state)
             page = context.new_page()
             page.goto(f"{base}/questions/{slug}/practice", wait_until="load")
+            if not page.url.endswith("/practice"):
+                raise RuntimeError(f"the practice page redirected to {page.url}")
             cold.append(page.evaluate(weigh))
             for _ in range(3):  # the same tab again: hashed static files come from the cache
                 page.goto(f"{base}/questions/{slug}/practice", wait_until="load")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from functools import lru_cache
-from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from markupsafe import Markup
@@ -15,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from .busy import BUSY_MESSAGE, is_lock_timeout, retry_headers
 from .extensions import db, limiter
 from .models import ROLE_LABELS, Role
+from .static_files import register_static_cache
 from .text import render_markdown
 
 GENRE_LABELS_FALLBACK = "其他"
@@ -25,42 +24,6 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-
-
-# A static URL carrying its file's content hash never changes meaning: cache it for a year.
-IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-def static_hashes(folder: str | None) -> dict[str, str]:
-    """Short content hash of every static file, computed once at start (path relative to the folder)."""
-    if not folder or not Path(folder).is_dir():
-        return {}
-    root = Path(folder)
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-def register_static_cache(app: Flask) -> None:
-    """``url_for('static', …)`` adds ``?v=<content hash>``; such URLs are served as immutable."""
-    hashes = static_hashes(app.static_folder)
-
-    @app.url_defaults
-    def hashed_static_url(endpoint, values):
-        if endpoint == "static" and "v" not in values:
-            digest = hashes.get(values.get("filename", ""))
-            if digest:
-                values["v"] = digest
-
-    @app.after_request
-    def static_cache_headers(response):
-        if request.endpoint == "static" and response.status_code == 200:
-            filename = (request.view_args or {}).get("filename", "")
-            if request.args.get("v") and request.args.get("v") == hashes.get(filename):
-                response.headers["Cache-Control"] = IMMUTABLE
-        return response
 
 
 @lru_cache(maxsize=512)
