@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -276,6 +277,30 @@ def test_static_files_have_content_hashed_urls_cached_for_a_year(app, client):
         with client.get(url) as response:
             assert response.status_code == 200
             assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+def test_the_practice_page_preloads_every_module_its_script_imports(app, bank, logged_in):
+    """Each import is fetched at once (not one round trip per level of imports), at the URL it resolves to."""
+    start(logged_in)
+    html = logged_in.get(f"/questions/{question().slug}/practice").get_data(as_text=True)
+    head = html.split("</head>", 1)[0]
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', head)
+    assert re.fullmatch(r"/static/js/practice\.js\?v=[0-9a-f]{12}", preloaded[0])
+    # what practice.js imports, directly or through editor.js, read from the files themselves
+    static = Path(app.static_folder) / "js"
+    wanted, pending = set(), ["practice.js"]
+    while pending:
+        source = (static / pending.pop()).read_text(encoding="utf-8")
+        for name in re.findall(r'from "\./([\w-]+\.js)"', source):
+            if name not in wanted:
+                wanted.add(name)
+                pending.append(name)
+    assert {"editor.js", "grid.js", "counter.js", "autosave.js", "clock.js"} <= wanted
+    # an import resolves against the importer's URL without its query: preloaded at the plain URL
+    assert sorted(preloaded[1:]) == sorted(f"/static/js/{name}" for name in wanted)
+    for url in preloaded:
+        with logged_in.get(url) as response:
+            assert response.status_code == 200
 
 
 def test_migration_backfills_flags_area_totals_and_question_areas(tmp_path):
