@@ -268,8 +268,10 @@ class Question(db.Model):
     # Hash of the question's file text at the last load/export: tells a file edit
     # from a browser edit, so a change on both sides is reported, not overwritten.
     synced_hash: Mapped[str | None] = mapped_column(String(64))
-    # A rubric being edited in the browser, not yet published as a version.
-    rubric_draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A rubric being edited in the browser, not yet published as a version. Loaded only when
+    # read (authoring): every candidate's page and autosave looks its question up, and would
+    # otherwise read and parse a tutor's half-written rubric each time.
+    rubric_draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 

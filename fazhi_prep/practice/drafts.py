@@ -6,7 +6,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Draft, Question
@@ -41,10 +41,12 @@ def exam_closed(draft: Draft, question: Question, now: datetime | None = None) -
     deadline = exam_deadline(draft, question)
     return deadline is not None and (now or now_utc()) > deadline + EXAM_GRACE
 
+# Read by every autosave, practice page and submit: built once (see catalog._BY_SLUG).
+_DRAFT_OF = select(Draft).where(Draft.user_id == bindparam("user_id"), Draft.question_id == bindparam("question_id"))
+
+
 def get_draft(user_id: int, question: Question) -> Draft | None:
-    return db.session.scalar(
-        select(Draft).where(Draft.user_id == user_id, Draft.question_id == question.id)
-    )
+    return db.session.scalar(_DRAFT_OF, {"user_id": user_id, "question_id": question.id})
 
 
 def start_draft(

@@ -281,8 +281,8 @@ def _save_json(question):
         db.session.rollback()
         status = {"no_draft": 409, "exam_over": 409, "too_long": 413}.get(exc.code, 400)
         return jsonify(error=exc.code, message=exc.message), status
+    state = drafts.draft_state(draft)  # before the commit, which would expire the draft and reload it
     db.session.commit()
-    state = drafts.draft_state(draft)
     return jsonify(ok=True, saved_at=state["saved_at"], now=state["now"], char_count=state["char_count"],
                    revision=state["revision"])
 
