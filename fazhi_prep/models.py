@@ -241,6 +241,21 @@ def seconds_used(started_at: datetime, submitted_at: datetime) -> int:
     return max(0, int((submitted_at - started_at).total_seconds()))
 
 
+class ScoreAndTime:
+    """An attempt's score that counts and its writing time, for the model and for list rows
+    that read the same columns without loading attempts (practice.progress.HistoryRow)."""
+
+    __slots__ = ()  # properties only: the classes using it keep their own attributes (and slots)
+
+    @property
+    def final_score(self) -> float:
+        return self.override_score if self.override_score is not None else self.score
+
+    @property
+    def seconds_used(self) -> int:
+        return seconds_used(self.started_at, self.submitted_at)
+
+
 class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (
@@ -456,7 +471,7 @@ class Draft(db.Model):
     question: Mapped[Question] = relationship()
 
 
-class Attempt(db.Model):
+class Attempt(ScoreAndTime, db.Model):
     """A submitted answer with the result of scoring it against one rubric version."""
 
     __tablename__ = "attempts"
@@ -516,14 +531,6 @@ class Attempt(db.Model):
     )
     # the 模拟考试 question this attempt answered, if any (read-only: PaperAnswer.attempt sets it)
     paper_answer: Mapped[PaperAnswer | None] = relationship(viewonly=True, uselist=False)
-
-    @property
-    def final_score(self) -> float:
-        return self.override_score if self.override_score is not None else self.score
-
-    @property
-    def seconds_used(self) -> int:
-        return seconds_used(self.started_at, self.submitted_at)
 
 
 class Rescore(db.Model):

@@ -21,9 +21,9 @@ from ..models import (
     Question,
     Rubric,
     RubricPoint,
+    ScoreAndTime,
     UserAreaStat,
     limit_label,
-    seconds_used,
 )
 from .question_list import in_area
 
@@ -43,7 +43,7 @@ def user_attempts(user_id: int) -> list[Attempt]:
 
 
 @dataclass(slots=True)
-class HistoryRow:
+class HistoryRow(ScoreAndTime):
     """One attempt as the history table shows it: no answer or result text, no ORM object."""
 
     id: int
@@ -59,14 +59,6 @@ class HistoryRow:
     limit_max: int | None
     sitting_id: int | None  # the 模拟考试 sitting it was written in, if any
     paper_title: str | None
-
-    @property
-    def final_score(self) -> float:
-        return self.override_score if self.override_score is not None else self.score
-
-    @property
-    def seconds_used(self) -> int:
-        return seconds_used(self.started_at, self.submitted_at)
 
     @property
     def limit_label(self) -> str:
