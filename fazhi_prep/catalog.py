@@ -35,9 +35,14 @@ def question_or_404(slug: str, *, include_drafts: bool = False, with_genre: bool
     return question
 
 
+# Read by every submit and result page. A plain select, built once: ``session.get`` queries again
+# on every call while the setting is absent (the usual case: the default applies).
+_ERROR_DEDUCTION = select(Setting.value).where(Setting.key == "common_error_deduction")
+
+
 def error_deduction() -> float:
-    setting = db.session.get(Setting, "common_error_deduction")
-    return float(setting.value) if setting else 1.0
+    value = db.session.scalar(_ERROR_DEDUCTION)
+    return float(value) if value is not None else 1.0
 
 
 # A rubric version is a snapshot that is never edited once published; its plain spec (points,

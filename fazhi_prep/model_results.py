@@ -24,15 +24,16 @@ from .extensions import db
 from .models import CommonError, ModelAnswer, ModelAnswerResult, Question, Rubric
 from .scoring import ENGINE_VERSION, score
 
+# Read on every result page (the model answers' results are keyed on it): built once.
+_COMMON_ERRORS = select(
+    CommonError.key, CommonError.wrong, CommonError.right, CommonError.explain,
+    CommonError.unless, CommonError.members, CommonError.window,
+).order_by(CommonError.position)
+
 
 def _scoring_context(question: Question) -> str:
     """Everything besides the rubric version and the answer that the engine reads."""
-    errors = db.session.execute(
-        select(
-            CommonError.key, CommonError.wrong, CommonError.right, CommonError.explain,
-            CommonError.unless, CommonError.members, CommonError.window,
-        ).order_by(CommonError.position)
-    ).all()
+    errors = db.session.execute(_COMMON_ERRORS).all()
     return json.dumps(
         [
             question.slug, question.genre_key, question.limit_min, question.limit_max,
